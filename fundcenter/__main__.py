@@ -1,0 +1,3 @@
+from fundcenter.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,42 @@
+"""The reference back end's HTTP application (FastAPI). The OpenAPI document is the contract."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Response, status
+from pydantic import BaseModel
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from fundcenter import __version__
+
+log = logging.getLogger(__name__)
+
+
+class Health(BaseModel):
+    status: str
+    version: str
+    database: str
+
+
+def create_app(engine: Engine) -> FastAPI:
+    app = FastAPI(
+        title="Fund center reference back end",
+        version=__version__,
+        description="The fund center's side of the kiosk contract (住房公积金自助终端接口).",
+    )
+
+    @app.get("/healthz", tags=["operations"])
+    def healthz(response: Response) -> Health:
+        """Liveness and readiness: the process answers and its database answers."""
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except SQLAlchemyError as exc:
+            log.warning("database check failed: %s", type(exc).__name__)
+            response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+            return Health(status="degraded", version=__version__, database="unavailable")
+        return Health(status="ok", version=__version__, database="ok")
+
+    return app

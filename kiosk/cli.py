@@ -1,0 +1,59 @@
+"""``kiosk``: run the kiosk shell, or the whole demo appliance on simulated hardware."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from kiosk import __version__
+from kiosk.config import DEFAULT_CONFIG_PATH, ConfigError, KioskConfig, load_config
+from kiosk.logs import configure_logging
+
+log = logging.getLogger("kiosk")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kiosk", description="住房公积金自助一体机 (fund kiosk shell)")
+    parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run the kiosk shell with a config file")
+    run.add_argument("--config", type=Path, help=f"TOML config (default {DEFAULT_CONFIG_PATH} if present)")
+    run.add_argument("--profile", help="start from a named profile (production, demo)")
+    run.add_argument("--offscreen", action="store_true", help="render without a display")
+    run.add_argument("--exit-after-first-frame", action="store_true", help=argparse.SUPPRESS)
+
+    demo = sub.add_parser("demo", help="the whole appliance on simulated hardware with the embedded back end")
+    demo.add_argument("--walkthrough", type=Path, metavar="DIR",
+                      help="render every screen offscreen into DIR as PNG, then exit")
+    demo.add_argument("--port", type=int, default=8620, help="embedded back end's port (0: any free port)")
+    demo.add_argument("--config", type=Path, help="TOML file applied over the demo profile")
+    return parser
+
+
+def _load(path: Path | None, profile: str | None) -> KioskConfig:
+    if path is None and profile is None and DEFAULT_CONFIG_PATH.is_file():
+        path = DEFAULT_CONFIG_PATH
+    return load_config(path, profile)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        cfg = _load(args.config, "demo" if args.command == "demo" else args.profile)
+    except ConfigError as exc:
+        print(f"kiosk: configuration error:\n{exc}", file=sys.stderr)
+        return 2
+    configure_logging(cfg.logging.format, cfg.logging.level)
+    if args.command == "demo":
+        from kiosk.demo import run_demo
+
+        return run_demo(cfg, walkthrough=args.walkthrough, port=args.port)
+
+    from kiosk.app import RunOptions, default_offscreen, run_app
+
+    offscreen = args.offscreen or default_offscreen(cfg)
+    log.info("kiosk %s starting (profile %s, device %s)", __version__, cfg.profile, cfg.kiosk.device_id)
+    return run_app(cfg, RunOptions(offscreen=offscreen, exit_after_first_frame=args.exit_after_first_frame))

@@ -1,0 +1,149 @@
+"""One typed configuration object for the kiosk, read from TOML.
+
+Precedence: built-in defaults < a named profile (``kiosk/profiles/NAME.toml``) < the config file.
+Every section is frozen; code reads attributes (``cfg.display.width``), never string paths.
+A bad value raises :class:`ConfigError` naming the file and the dotted key.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError
+
+DEFAULT_CONFIG_PATH = Path("/etc/fund-kiosk/kiosk.toml")
+CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+
+
+class ConfigError(ValueError):
+    """The configuration cannot be used; the message names the source and the key."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class KioskSection(_Section):
+    device_id: str = Field(default="KIOSK-UNENROLLED", pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{2,63}$")
+    center_name: str = Field(default="住房公积金管理中心", min_length=1, max_length=40)
+    hall_name: str = Field(default="", max_length=40)
+    hotline: str = Field(default="12329", pattern=r"^[0-9-]{3,20}$")
+    language: Literal["zh", "en"] = "zh"
+
+
+class DisplaySection(_Section):
+    width: int = Field(default=1080, ge=480, le=7680)
+    height: int = Field(default=1920, ge=480, le=7680)
+    fullscreen: bool = True
+    # None: decide at start (offscreen when there is no X11 or Wayland display).
+    offscreen: bool | None = None
+    font: Path = CJK_FONT
+
+
+class LoggingSection(_Section):
+    format: Literal["json", "text"] = "json"
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class BackEndSection(_Section):
+    url: AnyHttpUrl = AnyHttpUrl("https://fundcenter.invalid/")
+    # Seconds between reachability probes shown on the attract screen.
+    probe_interval_s: float = Field(default=30.0, gt=0, le=3600)
+    probe_timeout_s: float = Field(default=3.0, gt=0, le=30)
+
+
+class PathsSection(_Section):
+    # Runtime data: databases, spools, screenshots, Kivy's home. Relative paths resolve against the
+    # working directory at load time.
+    var_dir: Path = Path("/var/lib/fund-kiosk")
+
+    @property
+    def kivy_home(self) -> Path:
+        return self.var_dir / "kivy"
+
+    @property
+    def screenshots(self) -> Path:
+        return self.var_dir / "screenshots"
+
+
+class SimulationSection(_Section):
+    # The demo runs every peripheral on its simulator; production must leave this off.
+    enabled: bool = False
+
+
+class KioskConfig(_Section):
+    profile: str = "production"
+    kiosk: KioskSection = KioskSection()
+    display: DisplaySection = DisplaySection()
+    logging: LoggingSection = LoggingSection()
+    back_end: BackEndSection = BackEndSection()
+    paths: PathsSection = PathsSection()
+    simulation: SimulationSection = SimulationSection()
+
+
+def available_profiles() -> list[str]:
+    folder = resources.files("kiosk") / "profiles"
+    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def _read_toml(text: str, source: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: not valid TOML: {exc}") from exc
+
+
+def _merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _explain(exc: ValidationError, source: str) -> ConfigError:
+    lines = []
+    for err in exc.errors():
+        key = ".".join(str(part) for part in err["loc"])
+        got = f" (got {err['input']!r})" if err["type"] != "missing" and "input" in err else ""
+        lines.append(f"{source}: {key}: {err['msg']}{got}")
+    return ConfigError("\n".join(lines))
+
+
+def load_config(path: Path | None = None, profile: str | None = None) -> KioskConfig:
+    """Build the config from defaults, an optional profile and an optional TOML file."""
+    data: dict[str, Any] = {}
+    sources = ["defaults"]
+    if profile is not None:
+        if profile not in available_profiles():
+            raise ConfigError(f"unknown profile {profile!r}; known: {', '.join(available_profiles())}")
+        text = (resources.files("kiosk") / "profiles" / f"{profile}.toml").read_text("utf-8")
+        data = _merge(data, _read_toml(text, f"profile {profile}"))
+        data["profile"] = profile
+        sources.append(f"profile {profile}")
+    if path is not None:
+        try:
+            text = path.read_text("utf-8")
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
+        data = _merge(data, _read_toml(text, str(path)))
+        sources.append(str(path))
+    try:
+        cfg = KioskConfig.model_validate(data)
+    except ValidationError as exc:
+        raise _explain(exc, " + ".join(sources[1:]) or "defaults") from exc
+    var_dir = cfg.paths.var_dir
+    if not var_dir.is_absolute():
+        cfg = cfg.model_copy(update={"paths": PathsSection(var_dir=Path(os.getcwd()) / var_dir)})
+    return cfg
+
+
+def has_display() -> bool:
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))

@@ -1,0 +1,88 @@
+"""The reference back end as a child process, for the demo and end-to-end tests.
+
+The kiosk never imports ``fundcenter``: the two share only the HTTP contract, so the demo starts
+``python -m fundcenter serve`` and waits for the address it prints.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import IO
+
+log = logging.getLogger(__name__)
+_READY_PREFIX = "fundcenter listening on "
+
+
+class BackEndStartError(RuntimeError):
+    """The embedded back end did not come up; the message carries its last output."""
+
+
+class EmbeddedBackEnd:
+    def __init__(self, data_dir: Path, host: str = "127.0.0.1", port: int = 8620) -> None:
+        self.data_dir = data_dir
+        self.host = host
+        self.port = port
+        self.url: str | None = None
+        self._process: subprocess.Popen[str] | None = None
+        self._pump: threading.Thread | None = None
+
+    def start(self, timeout_s: float = 30.0) -> str:
+        """Start the back end (seeded with the demo members); returns its base URL."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        database_url = f"sqlite:///{self.data_dir / 'fundcenter.db'}"
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "fundcenter", "--database-url", database_url,
+             "serve", "--seed", "--host", self.host, "--port", str(self.port)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
+        )
+        lines: queue.Queue[str | None] = queue.Queue()
+        assert self._process.stdout is not None
+        self._pump = threading.Thread(target=_pump, args=(self._process.stdout, lines), daemon=True,
+                                      name="fundcenter-output")
+        self._pump.start()
+        seen: list[str] = []
+        try:
+            while True:
+                line = lines.get(timeout=timeout_s)
+                if line is None:
+                    raise BackEndStartError("back end exited: " + " | ".join(seen[-5:]))
+                seen.append(line)
+                if line.startswith(_READY_PREFIX):
+                    self.url = line.removeprefix(_READY_PREFIX).strip()
+                    log.info("embedded back end at %s (data in %s)", self.url, self.data_dir)
+                    return self.url
+        except queue.Empty:
+            self.stop()
+            raise BackEndStartError(f"back end not ready after {timeout_s:.0f} s: " + " | ".join(seen[-5:])) from None
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self, timeout_s: float = 10.0) -> None:
+        process, self._process = self._process, None
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()  # uvicorn finishes open requests on SIGTERM
+        try:
+            process.wait(timeout_s)
+        except subprocess.TimeoutExpired:
+            log.warning("back end did not stop in %.0f s; killing it", timeout_s)
+            process.kill()
+            process.wait()
+        log.info("embedded back end stopped")
+
+
+def _pump(stream: IO[str], lines: queue.Queue[str | None]) -> None:
+    """Forward the child's output: ready-line detection first, then the kiosk's log at DEBUG."""
+    for line in stream:
+        lines.put(line.rstrip("\n"))
+        log.debug("fundcenter: %s", line.rstrip())
+    lines.put(None)

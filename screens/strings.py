@@ -1,0 +1,59 @@
+"""Every text the screens show, Chinese first, English for the toggle. Screens look texts up here."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Language = Literal["zh", "en"]
+
+TEXTS: dict[Language, dict[str, str]] = {
+    "zh": {
+        "attract.call_to_action": "请将身份证放在读卡区",
+        "attract.call_to_action_hint": "身份证放在下方感应区，听到提示音后再拿开",
+        "attract.services": "可办理：账户查询 · 缴存证明打印 · 提取申请",
+        "attract.hotline": "服务热线 {hotline}",
+        "attract.device": "终端编号 {device_id}",
+        "service.checking": "正在连接服务中心…",
+        "service.online": "服务正常",
+        "service.offline": "暂时无法连接服务中心，请稍后再试或咨询工作人员",
+        "weekday.0": "星期一",
+        "weekday.1": "星期二",
+        "weekday.2": "星期三",
+        "weekday.3": "星期四",
+        "weekday.4": "星期五",
+        "weekday.5": "星期六",
+        "weekday.6": "星期日",
+        "date": "{year}年{month}月{day}日 {weekday}",
+    },
+    "en": {
+        "attract.call_to_action": "Please place your ID card on the reader",
+        "attract.call_to_action_hint": "Put the card on the reader below and take it away after the beep",
+        "attract.services": "Account enquiry · Deposit certificate · Withdrawal",
+        "attract.hotline": "Hotline {hotline}",
+        "attract.device": "Kiosk {device_id}",
+        "service.checking": "Connecting to the fund center…",
+        "service.online": "Service available",
+        "service.offline": "The fund center cannot be reached. Please try later or ask the staff.",
+        "weekday.0": "Monday",
+        "weekday.1": "Tuesday",
+        "weekday.2": "Wednesday",
+        "weekday.3": "Thursday",
+        "weekday.4": "Friday",
+        "weekday.5": "Saturday",
+        "weekday.6": "Sunday",
+        "date": "{weekday}, {day} {month_name} {year}",
+    },
+}
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+
+
+def text(key: str, language: Language = "zh", **values: object) -> str:
+    """The text for ``key``; a key missing in English falls back to Chinese, never to the key."""
+    template = TEXTS[language].get(key) or TEXTS["zh"][key]
+    return template.format(**values) if values else template
+
+
+def month_name(month: int) -> str:
+    return _MONTHS[month - 1]
