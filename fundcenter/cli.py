@@ -21,7 +21,9 @@ log = logging.getLogger("fundcenter")
 def _parser() -> argparse.ArgumentParser:
     defaults = Settings()
     parser = argparse.ArgumentParser(prog="fundcenter", description="Reference back end of the fund kiosk.")
-    parser.add_argument("--database-url", default=defaults.database_url, help="SQLAlchemy URL (SQLite or PostgreSQL)")
+    parser.add_argument(
+        "--database-url", default=defaults.database_url, help="SQLAlchemy URL (SQLite or PostgreSQL)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the HTTP API")
     serve.add_argument("--host", default=defaults.host)
@@ -48,6 +50,7 @@ def _serve(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"fundcenter: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
         return 1
+    sock.listen(2048)  # connections wait in the backlog until uvicorn's loop accepts them
     host, port = sock.getsockname()[:2]
     config = uvicorn.Config(create_app(engine), log_config=None, access_log=False, lifespan="off")
     server = uvicorn.Server(config)

@@ -62,7 +62,8 @@ def run_app(cfg: KioskConfig, options: RunOptions) -> int:
     app = _make_app_class()(cfg, options)
     _stop_on_signals(app.request_stop)
     app.run()
-    return app.exit_code
+    exit_code: int = app.exit_code
+    return exit_code
 
 
 def _stop_on_signals(stop: Callable[[], None]) -> None:
@@ -86,7 +87,7 @@ def _make_app_class() -> type[Any]:
     def post(callback: Callable[[], None]) -> None:
         Clock.schedule_once(lambda _dt: callback(), 0)
 
-    class KioskApp(App):  # type: ignore[misc]
+    class KioskApp(App):
         title = "住房公积金自助服务"
 
         def __init__(self, cfg: KioskConfig, options: RunOptions) -> None:
@@ -102,17 +103,18 @@ def _make_app_class() -> type[Any]:
         def build(self) -> Any:
             self.theme = Theme.for_window(Window.width)
             Window.clearcolor = self.theme.palette.background
-            self.screens = build_screen_manager(self.theme, self.cfg)
+            self.screens = build_screen_manager(self.theme, self.cfg.kiosk)
             Clock.schedule_interval(lambda _dt: self._tick(), 1.0)
             Clock.schedule_interval(lambda _dt: self._probe(), self.cfg.back_end.probe_interval_s)
             Window.bind(on_flip=self._on_flip)
             self._probe()
-            if self.options.walkthrough_dir is not None:
+            walkthrough, live = self.options.walkthrough_dir, self.options.live_screenshot
+            if walkthrough is not None:
                 # Wait for the first back-end answer (bounded) so screenshots show the real status.
-                limit = self.cfg.back_end.probe_timeout_s + 1.0
-                Clock.schedule_once(lambda _dt: self._start_walkthrough(time.monotonic() + limit), 0)
-            elif self.options.live_screenshot is not None:
-                self._schedule_live_screenshots()
+                deadline = time.monotonic() + self.cfg.back_end.probe_timeout_s + 1.0
+                Clock.schedule_once(lambda _dt: self._start_walkthrough(walkthrough, deadline), 0)
+            elif live is not None:
+                self._schedule_live_screenshots(live)
             return self.screens
 
         def request_stop(self) -> None:
@@ -159,12 +161,10 @@ def _make_app_class() -> type[Any]:
                 print("kiosk: first frame", flush=True)
                 self.stop()
 
-        def _start_walkthrough(self, deadline: float) -> None:
+        def _start_walkthrough(self, out: Path, deadline: float) -> None:
             if self._last_reachable is None and time.monotonic() < deadline:
-                Clock.schedule_once(lambda _dt: self._start_walkthrough(deadline), 0.1)
+                Clock.schedule_once(lambda _dt: self._start_walkthrough(out, deadline), 0.1)
                 return
-            assert self.options.walkthrough_dir is not None
-            out = self.options.walkthrough_dir
             out.mkdir(parents=True, exist_ok=True)
             names = list(self.screens.screen_names)
 
@@ -176,7 +176,7 @@ def _make_app_class() -> type[Any]:
                     if self.options.exit_after_walkthrough:
                         self.stop()
                     elif self.options.live_screenshot is not None:
-                        self._schedule_live_screenshots()
+                        self._schedule_live_screenshots(self.options.live_screenshot)
                     return
                 self.screens.current = names[index]
                 # Let layout, text textures and the transition settle before the capture.
@@ -188,9 +188,7 @@ def _make_app_class() -> type[Any]:
 
             shoot(0)
 
-        def _schedule_live_screenshots(self) -> None:
-            target = self.options.live_screenshot
-            assert target is not None
+        def _schedule_live_screenshots(self, target: Path) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             _export(self.screens, target)
             Clock.schedule_interval(lambda _dt: _export(self.screens, target), LIVE_SCREENSHOT_INTERVAL_S)
@@ -211,4 +209,3 @@ def default_offscreen(cfg: KioskConfig) -> bool:
     from kiosk.config import has_display
 
     return not has_display()
-

@@ -26,8 +26,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--exit-after-first-frame", action="store_true", help=argparse.SUPPRESS)
 
     demo = sub.add_parser("demo", help="the whole appliance on simulated hardware with the embedded back end")
-    demo.add_argument("--walkthrough", type=Path, metavar="DIR",
-                      help="render every screen offscreen into DIR as PNG, then exit")
+    demo.add_argument(
+        "--walkthrough",
+        type=Path,
+        metavar="DIR",
+        help="render every screen offscreen into DIR as PNG, then exit",
+    )
     demo.add_argument("--port", type=int, default=8620, help="embedded back end's port (0: any free port)")
     demo.add_argument("--config", type=Path, help="TOML file applied over the demo profile")
     return parser

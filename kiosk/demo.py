@@ -36,10 +36,13 @@ def run_demo(cfg: KioskConfig, walkthrough: Path | None, port: int) -> int:
                 f"Press Ctrl+C to stop.",
                 flush=True,
             )
-            options = RunOptions(offscreen=True, walkthrough_dir=shots / "walkthrough",
-                                 live_screenshot=shots / "live.png")
+            options = RunOptions(
+                offscreen=True, walkthrough_dir=shots / "walkthrough", live_screenshot=shots / "live.png"
+            )
         else:
-            print(f"Kiosk window open; back end at {url}. Close the window or press Ctrl+C to stop.", flush=True)
+            print(
+                f"Kiosk window open; back end at {url}. Close the window or press Ctrl+C to stop.", flush=True
+            )
             options = RunOptions(offscreen=False)
         return run_app(cfg, options)
     finally:

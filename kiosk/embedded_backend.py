@@ -36,17 +36,31 @@ class EmbeddedBackEnd:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         database_url = f"sqlite:///{self.data_dir / 'fundcenter.db'}"
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "fundcenter", "--database-url", database_url,
-             "serve", "--seed", "--host", self.host, "--port", str(self.port)],
+            [
+                sys.executable,
+                "-m",
+                "fundcenter",
+                "--database-url",
+                database_url,
+                "serve",
+                "--seed",
+                "--host",
+                self.host,
+                "--port",
+                str(self.port),
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
             encoding="utf-8",
         )
         lines: queue.Queue[str | None] = queue.Queue()
-        assert self._process.stdout is not None
-        self._pump = threading.Thread(target=_pump, args=(self._process.stdout, lines), daemon=True,
-                                      name="fundcenter-output")
+        stdout = self._process.stdout
+        if stdout is None:  # cannot happen with stdout=PIPE; keeps the type checker honest
+            raise BackEndStartError("no output pipe from the back end")
+        self._pump = threading.Thread(
+            target=_pump, args=(stdout, lines), daemon=True, name="fundcenter-output"
+        )
         self._pump.start()
         seen: list[str] = []
         try:
@@ -61,23 +75,30 @@ class EmbeddedBackEnd:
                     return self.url
         except queue.Empty:
             self.stop()
-            raise BackEndStartError(f"back end not ready after {timeout_s:.0f} s: " + " | ".join(seen[-5:])) from None
+            raise BackEndStartError(
+                f"back end not ready after {timeout_s:.0f} s: " + " | ".join(seen[-5:])
+            ) from None
         except BaseException:
             self.stop()
             raise
 
     def stop(self, timeout_s: float = 10.0) -> None:
         process, self._process = self._process, None
-        if process is None or process.poll() is not None:
+        if process is None:
             return
-        process.terminate()  # uvicorn finishes open requests on SIGTERM
-        try:
-            process.wait(timeout_s)
-        except subprocess.TimeoutExpired:
-            log.warning("back end did not stop in %.0f s; killing it", timeout_s)
-            process.kill()
-            process.wait()
-        log.info("embedded back end stopped")
+        if process.poll() is None:
+            process.terminate()  # uvicorn finishes open requests on SIGTERM
+            try:
+                process.wait(timeout_s)
+            except subprocess.TimeoutExpired:
+                log.warning("back end did not stop in %.0f s; killing it", timeout_s)
+                process.kill()
+                process.wait()
+            log.info("embedded back end stopped")
+        if self._pump is not None:
+            self._pump.join(timeout_s)  # the pump ends at the pipe's EOF
+        if process.stdout is not None:
+            process.stdout.close()
 
 
 def _pump(stream: IO[str], lines: queue.Queue[str | None]) -> None:

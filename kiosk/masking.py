@@ -94,7 +94,8 @@ _NOT_ALNUM_BEFORE = r"(?<![0-9A-Za-z])"
 _NOT_ALNUM_AFTER = r"(?![0-9A-Za-z])"
 # Second-generation resident ID: region (6), birth date (8), sequence (3), check digit or X.
 _ID_RE = re.compile(
-    _NOT_ALNUM_BEFORE + r"[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]"
+    _NOT_ALNUM_BEFORE
+    + r"[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]"
     + _NOT_ALNUM_AFTER
 )
 _PHONE_RE = re.compile(r"(?<!\d)(?:\+?86[ -]?)?1[3-9]\d{9}(?!\d)")
@@ -103,7 +104,10 @@ _CARD_RE = re.compile(r"(?<!\d)(?:\d{15,19}|\d{4}(?:[ -]\d{4}){2,3}(?:[ -]\d{1,3
 
 
 def scrub(text: str) -> str:
-    """Mask every ID, mobile phone and bank card number found in free text."""
+    """Mask every ID, mobile phone and bank card number found in free text.
+
+    It errs on the side of masking: any run of 15 to 19 digits is masked, even inside a longer token.
+    """
     text = _ID_RE.sub(lambda m: mask_id_number(m.group()), text)
     text = _CARD_RE.sub(lambda m: mask_bank_card(m.group()), text)
-    return _PHONE_RE.sub(lambda m: mask_phone(m.group()[-11:]), text)
+    return _PHONE_RE.sub(lambda m: m.group()[:-11] + mask_phone(m.group()[-11:]), text)

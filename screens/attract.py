@@ -23,6 +23,7 @@ class AttractScreen(Screen):
     def __init__(
         self,
         theme: Theme,
+        *,
         center_name: str,
         hall_name: str,
         hotline: str,
@@ -37,14 +38,22 @@ class AttractScreen(Screen):
         paint(self, p.background)
         page = BoxLayout(orientation="vertical")
 
-        header = Panel(p.primary, orientation="vertical", size_hint_y=None, height=t.px(250),
-                       padding=(t.margin, t.px(40)), spacing=t.px(10))
+        header = Panel(
+            p.primary,
+            orientation="vertical",
+            size_hint_y=None,
+            height=t.px(250),
+            padding=(t.margin, t.px(40)),
+            spacing=t.px(10),
+        )
         header.add_widget(Label(text=center_name, font_size=t.font("title"), color=p.on_primary, bold=True))
         if hall_name:
             header.add_widget(Label(text=hall_name, font_size=t.font("caption"), color=p.on_primary))
         page.add_widget(header)
 
-        clock_box = BoxLayout(orientation="vertical", size_hint_y=None, height=t.px(330), padding=(0, t.px(30)))
+        clock_box = BoxLayout(
+            orientation="vertical", size_hint_y=None, height=t.px(330), padding=(0, t.px(30))
+        )
         self.clock = Label(font_size=t.font("clock"), color=p.text)
         self.date = Label(font_size=t.font("body"), color=p.text_muted, size_hint_y=None, height=t.px(60))
         clock_box.add_widget(self.clock)
@@ -54,30 +63,66 @@ class AttractScreen(Screen):
         self.card = CardOnReader(theme, size_hint_y=1)
         page.add_widget(self.card)
 
-        prompt = BoxLayout(orientation="vertical", size_hint_y=None, height=t.px(420),
-                           padding=(t.margin, t.px(20)), spacing=t.px(24))
-        prompt.add_widget(WrappedLabel(text=text("attract.call_to_action", language),
-                                       font_size=t.font("call_to_action"), color=p.accent, bold=True))
-        prompt.add_widget(WrappedLabel(text=text("attract.call_to_action_hint", language),
-                                       font_size=t.font("body"), color=p.text_muted))
-        prompt.add_widget(WrappedLabel(text=text("attract.services", language),
-                                       font_size=t.font("body"), color=p.primary))
+        prompt = BoxLayout(
+            orientation="vertical",
+            size_hint_y=None,
+            height=t.px(420),
+            padding=(t.margin, t.px(20)),
+            spacing=t.px(24),
+        )
+        prompt.add_widget(
+            WrappedLabel(
+                text=text("attract.call_to_action", language),
+                font_size=t.font("call_to_action"),
+                color=p.accent,
+                bold=True,
+            )
+        )
+        prompt.add_widget(
+            WrappedLabel(
+                text=text("attract.call_to_action_hint", language),
+                font_size=t.font("body"),
+                color=p.text_muted,
+            )
+        )
+        prompt.add_widget(
+            WrappedLabel(text=text("attract.services", language), font_size=t.font("body"), color=p.primary)
+        )
         page.add_widget(prompt)
 
-        footer = Panel(p.surface, orientation="horizontal", size_hint_y=None, height=t.touch_target,
-                       padding=(t.margin, 0), spacing=t.px(16))
-        footer.add_widget(Label(text=text("attract.hotline", language, hotline=hotline),
-                                font_size=t.font("caption"), color=p.text, halign="left",
-                                size_hint_x=0.34, text_size=(None, None)))
-        self.service_dot = Dot(p.warning, size_hint=(None, None), size=(t.px(26), t.px(26)),
-                               pos_hint={"center_y": 0.5})
+        footer = Panel(
+            p.surface,
+            orientation="horizontal",
+            size_hint_y=None,
+            height=t.touch_target,
+            padding=(t.margin, 0),
+            spacing=t.px(16),
+        )
+        footer.add_widget(
+            Label(
+                text=text("attract.hotline", language, hotline=hotline),
+                font_size=t.font("caption"),
+                color=p.text,
+                halign="left",
+                size_hint_x=0.34,
+                text_size=(None, None),
+            )
+        )
+        self.service_dot = Dot(
+            p.warning, size_hint=(None, None), size=(t.px(26), t.px(26)), pos_hint={"center_y": 0.5}
+        )
         footer.add_widget(self.service_dot)
         self.service = Label(font_size=t.font("small"), color=p.text_muted, halign="left", valign="middle")
         self.service.bind(size=lambda lbl, size: setattr(lbl, "text_size", size))
         footer.add_widget(self.service)
         page.add_widget(footer)
-        device = Label(text=text("attract.device", language, device_id=device_id), font_size=t.font("small"),
-                       color=p.text_muted, size_hint_y=None, height=t.px(50))
+        device = Label(
+            text=text("attract.device", language, device_id=device_id),
+            font_size=t.font("small"),
+            color=p.text_muted,
+            size_hint_y=None,
+            height=t.px(50),
+        )
         page.add_widget(device)
         page.add_widget(Widget(size_hint_y=None, height=t.px(10)))
         self.add_widget(page)

@@ -21,8 +21,9 @@ class CardOnReader(Widget):
         super().__init__(**kwargs)
         self.theme = theme
         self.bind(pos=self._redraw, size=self._redraw, lift=self._redraw)
-        self._animation = (Animation(lift=0.15, duration=1.1, t="in_out_sine")
-                           + Animation(lift=1.0, duration=1.1, t="in_out_sine"))
+        self._animation = Animation(lift=0.15, duration=1.1, t="in_out_sine") + Animation(
+            lift=1.0, duration=1.1, t="in_out_sine"
+        )
         self._animation.repeat = True
 
     def start(self) -> None:
@@ -52,8 +53,9 @@ class CardOnReader(Widget):
             Triangle(points=[cx - 34 * s, tip + 46 * s, cx + 34 * s, tip + 46 * s, cx, tip])
             # the card
             Color(0, 0, 0, 0.12)
-            RoundedRectangle(pos=(cx - card_w / 2 + 8 * s, card_y - 8 * s), size=(card_w, card_h),
-                             radius=[18 * s])
+            RoundedRectangle(
+                pos=(cx - card_w / 2 + 8 * s, card_y - 8 * s), size=(card_w, card_h), radius=[18 * s]
+            )
             Color(*p.surface)
             RoundedRectangle(pos=(cx - card_w / 2, card_y), size=(card_w, card_h), radius=[18 * s])
             Color(*p.border)
@@ -64,7 +66,13 @@ class CardOnReader(Widget):
             Color(*p.text_muted[:3], 0.35)
             for i in range(4):
                 w = (210 - 40 * (i % 2)) * s
-                RoundedRectangle(pos=(cx - card_w / 2 + 34 * s, card_y + card_h - (62 + 44 * i) * s),
-                                 size=(w, 18 * s), radius=[9 * s])
-            RoundedRectangle(pos=(cx - card_w / 2 + 34 * s, card_y + 30 * s), size=(card_w - 68 * s, 20 * s),
-                             radius=[10 * s])
+                RoundedRectangle(
+                    pos=(cx - card_w / 2 + 34 * s, card_y + card_h - (62 + 44 * i) * s),
+                    size=(w, 18 * s),
+                    radius=[9 * s],
+                )
+            RoundedRectangle(
+                pos=(cx - card_w / 2 + 34 * s, card_y + 30 * s),
+                size=(card_w - 68 * s, 20 * s),
+                radius=[10 * s],
+            )

@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Protocol
-
 from kivy.uix.screenmanager import FadeTransition, ScreenManager
 
+from kiosk.config import KioskSection
 from screens.attract import AttractScreen
 from screens.theme import Theme
 
 
-class _KioskInfo(Protocol):
-    device_id: str
-    center_name: str
-    hall_name: str
-    hotline: str
-    language: str
-
-
-class _Config(Protocol):
-    @property
-    def kiosk(self) -> _KioskInfo: ...
-
-
-def build_screen_manager(theme: Theme, cfg: _Config) -> ScreenManager:
+def build_screen_manager(theme: Theme, kiosk: KioskSection) -> ScreenManager:
     manager = ScreenManager(transition=FadeTransition(duration=0.15))
-    info = cfg.kiosk
-    language = "en" if info.language == "en" else "zh"
-    manager.add_widget(AttractScreen(theme, info.center_name, info.hall_name, info.hotline, info.device_id,
-                                     language=language))
+    manager.add_widget(
+        AttractScreen(
+            theme,
+            center_name=kiosk.center_name,
+            hall_name=kiosk.hall_name,
+            hotline=kiosk.hotline,
+            device_id=kiosk.device_id,
+            language=kiosk.language,
+        )
+    )
     return manager

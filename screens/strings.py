@@ -45,8 +45,20 @@ TEXTS: dict[Language, dict[str, str]] = {
     },
 }
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def text(key: str, language: Language = "zh", **values: object) -> str:

@@ -1,0 +1,51 @@
+"""Shared fixtures: a real reference back end and small real HTTP servers (no mocks of internals)."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from kiosk.embedded_backend import EmbeddedBackEnd
+
+Handler = Callable[[http.server.BaseHTTPRequestHandler], None]
+
+
+@pytest.fixture(scope="session")
+def fundcenter(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedBackEnd]:
+    """``fundcenter serve`` in its own process on a free port, seeded with the demo members."""
+    back_end = EmbeddedBackEnd(tmp_path_factory.mktemp("fundcenter"), port=0)
+    back_end.start()
+    yield back_end
+    back_end.stop()
+
+
+@contextmanager
+def http_server(handle: Handler) -> Iterator[str]:
+    """A real HTTP server on a free loopback port whose GET answers are written by ``handle``."""
+
+    class _Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            handle(self)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+def repo_root() -> Path:
+    return Path(__file__).resolve().parents[1]
