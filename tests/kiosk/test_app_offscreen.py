@@ -1,0 +1,136 @@
+"""The kiosk window, rendered offscreen by real Kivy in a child process (Kivy owns its process)."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from screens.theme import Palette
+
+PALETTE = Palette()
+
+
+def headless_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"DISPLAY", "WAYLAND_DISPLAY"}}
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def kiosk(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", *args],
+        cwd=cwd,
+        env=headless_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+    )
+
+
+def rgb(colour: tuple[float, float, float, float]) -> tuple[int, int, int]:
+    r, g, b, _ = colour
+    return round(r * 255), round(g * 255), round(b * 255)
+
+
+def count_near(image: Image.Image, colour: tuple[int, int, int], tolerance: int = 6) -> int:
+    return sum(
+        n
+        for n, px in image.getcolors(image.width * image.height) or []
+        if all(abs(a - b) <= tolerance for a, b in zip(px[:3], colour, strict=True))
+    )
+
+
+def back_end_port(log: str) -> int:
+    match = re.search(r"embedded back end at http://127\.0\.0\.1:(\d+)/", log)
+    assert match, log
+    return int(match.group(1))
+
+
+def port_closed(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+def test_demo_walkthrough_draws_the_attract_screen(tmp_path: Path) -> None:
+    shots = tmp_path / "shots"
+    done = kiosk("demo", "--walkthrough", str(shots), "--port", "0", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert f"walkthrough screenshots in {shots}" in done.stdout
+    assert sorted(p.name for p in shots.iterdir()) == ["01-attract.png"]
+
+    image = Image.open(shots / "01-attract.png").convert("RGB")
+    assert image.size == (1080, 1920)
+    header = image.crop((0, 0, 1080, 200))
+    assert count_near(header, rgb(PALETTE.primary)) > 0.7 * 1080 * 200
+    assert count_near(header, (255, 255, 255), 40) > 2000  # the center's name, white on blue
+    # the call to action is drawn in the accent red, the "service available" light in green
+    assert count_near(image, rgb(PALETTE.accent), 30) > 5000
+    assert count_near(image, rgb(PALETTE.ok), 20) > 200
+    assert count_near(image, rgb(PALETTE.fault), 20) < count_near(image, rgb(PALETTE.accent), 30) + 50
+
+    assert back_end_port(done.stderr)
+    assert port_closed(back_end_port(done.stderr)), "the demo left its back end running"
+    assert (tmp_path / "var" / "fundcenter" / "fundcenter.db").is_file()
+
+
+def test_the_shell_starts_and_quits_after_its_first_frame(tmp_path: Path) -> None:
+    config = tmp_path / "kiosk.toml"
+    config.write_text('[paths]\nvar_dir = "var"\n[back_end]\nurl = "http://127.0.0.1:9/"\n', "utf-8")
+    done = kiosk("run", "--config", str(config), "--offscreen", "--exit-after-first-frame", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "kiosk: first frame" in done.stdout
+    assert (tmp_path / "var" / "kivy" / "config.ini").is_file()  # Kivy's home stays inside var/
+
+
+def test_configuration_errors_stop_the_shell_with_the_key(tmp_path: Path) -> None:
+    config = tmp_path / "kiosk.toml"
+    config.write_text("[display]\nheight = 10\n", "utf-8")
+    done = kiosk("run", "--config", str(config), cwd=tmp_path)
+    assert done.returncode == 2
+    assert "display.height" in done.stderr
+
+
+@pytest.mark.timeout(180)
+def test_headless_demo_runs_until_ctrl_c_and_stops_everything(tmp_path: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "demo", "--port", "0"],
+        cwd=tmp_path,
+        env=headless_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        lines: list[str] = []
+        for line in process.stdout:
+            lines.append(line)
+            if "walkthrough screenshots in" in line:
+                break
+        assert "No display found" in "".join(lines)
+        live = tmp_path / "var" / "screenshots" / "live.png"
+        deadline = time.monotonic() + 30
+        while not live.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert live.is_file()
+        assert (tmp_path / "var" / "screenshots" / "walkthrough" / "01-attract.png").is_file()
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0, stderr
+    assert "stopping on SIGINT" in stderr
+    assert "embedded back end stopped" in stderr
+    assert port_closed(back_end_port(stderr))
