@@ -19,8 +19,16 @@ def run_demo(cfg: KioskConfig, walkthrough: Path | None, port: int) -> int:
     try:
         url = back_end.start()
     except BackEndStartError as exc:
-        log.error("the embedded back end did not start: %s", exc)
-        return 1
+        if port == 0 or "cannot listen" not in str(exc):
+            log.error("the embedded back end did not start: %s", exc)
+            return 1
+        log.warning("port %d is taken; the embedded back end takes a free port instead", port)
+        back_end = EmbeddedBackEnd(cfg.paths.var_dir / "fundcenter", port=0)
+        try:
+            url = back_end.start()
+        except BackEndStartError as again:
+            log.error("the embedded back end did not start: %s", again)
+            return 1
     try:
         back_end_cfg = BackEndSection.model_validate(cfg.back_end.model_dump() | {"url": AnyHttpUrl(url)})
         cfg = cfg.model_copy(update={"back_end": back_end_cfg})

@@ -100,24 +100,30 @@ def test_configuration_errors_stop_the_shell_with_the_key(tmp_path: Path) -> Non
     assert "display.height" in done.stderr
 
 
-@pytest.mark.timeout(180)
-def test_headless_demo_runs_until_ctrl_c_and_stops_everything(tmp_path: Path) -> None:
+def start_headless_demo(cwd: Path) -> tuple[subprocess.Popen[str], str]:
+    """Start ``kiosk demo`` with no display; return it once its walkthrough is written."""
     process = subprocess.Popen(
         [sys.executable, "-m", "kiosk", "demo", "--port", "0"],
-        cwd=tmp_path,
+        cwd=cwd,
         env=headless_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+    assert process.stdout is not None
+    lines: list[str] = []
+    for line in process.stdout:
+        lines.append(line)
+        if "walkthrough screenshots in" in line:
+            break
+    return process, "".join(lines)
+
+
+@pytest.mark.timeout(180)
+def test_headless_demo_runs_until_ctrl_c_and_stops_everything(tmp_path: Path) -> None:
+    process, shown = start_headless_demo(tmp_path)
     try:
-        assert process.stdout is not None
-        lines: list[str] = []
-        for line in process.stdout:
-            lines.append(line)
-            if "walkthrough screenshots in" in line:
-                break
-        assert "No display found" in "".join(lines)
+        assert "No display found" in shown
         live = tmp_path / "var" / "screenshots" / "live.png"
         deadline = time.monotonic() + 30
         while not live.exists() and time.monotonic() < deadline:
@@ -134,3 +140,18 @@ def test_headless_demo_runs_until_ctrl_c_and_stops_everything(tmp_path: Path) ->
     assert "stopping on SIGINT" in stderr
     assert "embedded back end stopped" in stderr
     assert port_closed(back_end_port(stderr))
+
+
+@pytest.mark.timeout(180)
+def test_a_killed_demo_takes_its_back_end_with_it(tmp_path: Path) -> None:
+    process, shown = start_headless_demo(tmp_path)
+    match = re.search(r"Back end: +http://127\.0\.0\.1:(\d+)/", shown)
+    assert match, shown
+    port = int(match.group(1))
+    assert not port_closed(port)
+    process.kill()  # no chance to clean up: the kernel must stop the back end (PR_SET_PDEATHSIG)
+    process.communicate(timeout=30)
+    deadline = time.monotonic() + 15
+    while not port_closed(port) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert port_closed(port)
