@@ -1,7 +1,7 @@
 """``kiosk-provision``: the field technician's tool (a thin CLI over library functions).
 
-Today it checks a kiosk's configuration; discovery, self-test, enrolment, installation and the
-report arrive with their issues.
+Today it checks a kiosk's configuration and reads ID cards; discovery, self-test, enrolment,
+installation and the report arrive with their issues.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 
 from kiosk import __version__
 from kiosk.config import DEFAULT_CONFIG_PATH, ConfigError, load_config
+from provisioning.read_card import read_card_command
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -23,6 +24,13 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--config", type=Path, default=DEFAULT_CONFIG_PATH)
     check.add_argument("--profile", help="profile the file is applied over (production, demo)")
     check.add_argument("--json", action="store_true", help="print the resolved config as JSON")
+    card = sub.add_parser("read-card", help="wait for an ID card on a reader and read it")
+    card.add_argument(
+        "--port", required=True, help="serial path or pyserial URL (idcardsim://?card=… simulates)"
+    )
+    card.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for a card (default 10)")
+    card.add_argument("--baudrate", type=int, default=115200)
+    card.add_argument("--json", action="store_true", help="print the card as one JSON object")
     return parser
 
 
@@ -43,4 +51,6 @@ def config_check(path: Path, profile: str | None, as_json: bool) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "read-card":
+        return read_card_command(args.port, args.timeout, args.json, args.baudrate)
     return config_check(args.config, args.profile, args.json)

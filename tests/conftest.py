@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from kiosk.embedded_backend import EmbeddedBackEnd
 
@@ -49,3 +50,8 @@ def http_server(handle: Handler) -> Iterator[str]:
 
 def repo_root() -> Path:
     return Path(__file__).resolve().parents[1]
+
+
+# Property tests: the same examples on every run (no flaky CI), no per-example deadline on a busy machine.
+settings.register_profile("project", derandomize=True, deadline=None, max_examples=200)
+settings.load_profile("project")
