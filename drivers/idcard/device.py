@@ -6,6 +6,7 @@ No I/O happens in properties; :meth:`IdCardReader.open` and :meth:`close` (or ``
 from __future__ import annotations
 
 import logging
+import termios
 import time
 from typing import Any
 
@@ -63,7 +64,7 @@ class IdCardReader:
         if port is not None:
             try:
                 port.close()
-            except (serial.SerialException, OSError) as exc:
+            except (serial.SerialException, OSError, termios.error) as exc:
                 log.debug("closing %s: %s", self.url, exc)
 
     def __enter__(self) -> IdCardReader:
@@ -173,7 +174,7 @@ class IdCardReader:
                         length_error = item  # noise that looked like a header: keep listening
                         continue
                     return protocol.parse_response(item)
-        except (serial.SerialException, OSError) as exc:
+        except (serial.SerialException, OSError, termios.error) as exc:  # termios: an unplugged tty
             self.close(DeviceStatus.NO_DEVICE)
             raise errors.ReaderUnavailable(f"card reader at {self.url} went away: {exc}") from exc
         if length_error is not None:

@@ -52,7 +52,7 @@ class CardPoller:
         self,
         reader: IdCardReader,
         on_event: Callable[[CardEvent], None],
-        interval_s: float = 0.25,
+        interval_s: float = 0.1,
         reopen_interval_s: float = 2.0,
         removal_polls: int = 2,
     ) -> None:
