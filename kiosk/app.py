@@ -18,9 +18,20 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from drivers.idcard.device import IdCardReader
+from drivers.idcard.poller import (
+    CardEvent,
+    CardPlaced,
+    CardPoller,
+    CardReadFailed,
+    CardRemoved,
+    ReaderStatusChanged,
+)
+from drivers.status import DeviceStatus
 from kiosk.backend_probe import BackEndStatus, probe_back_end
 from kiosk.config import KioskConfig
 from kiosk.kivy_env import prepare_kivy_environment
+from kiosk.masking import mask_name
 from kiosk.workers import Workers
 
 log = logging.getLogger(__name__)
@@ -28,12 +39,25 @@ LIVE_SCREENSHOT_INTERVAL_S = 5.0
 
 
 @dataclass(frozen=True, slots=True)
+class WalkStep:
+    """One picture of the walkthrough: show ``screen``, do ``act``, wait for ``settle``, capture."""
+
+    name: str
+    screen: str = "attract"
+    act: Callable[[], None] | None = None  # e.g. place a demo card on the simulated reader
+    settle: str | None = None  # an app event to wait for (bounded): "card-placed", "card-removed"
+
+
+@dataclass(frozen=True, slots=True)
 class RunOptions:
     offscreen: bool
-    walkthrough_dir: Path | None = None  # write one PNG per screen here
+    walkthrough_dir: Path | None = None  # write one PNG per step here
+    walkthrough_steps: tuple[WalkStep, ...] = (WalkStep("attract"),)
+    after_walkthrough: Callable[[], None] | None = None
     exit_after_walkthrough: bool = False
     live_screenshot: Path | None = None  # refresh this PNG every few seconds (headless demo)
     exit_after_first_frame: bool = False  # for the start-up benchmark
+    on_key: Callable[[str], None] | None = None  # demo controls (a typed character)
 
 
 def run_app(cfg: KioskConfig, options: RunOptions) -> int:
@@ -99,6 +123,8 @@ def _make_app_class() -> type[Any]:
             self._probing = False
             self._last_reachable: bool | None = None  # None until the first probe answers
             self._first_frame_seen = False
+            self._seen: set[str] = set()  # app events the walkthrough may wait for
+            self.card_poller: CardPoller | None = None
 
         def build(self) -> Any:
             self.theme = Theme.for_window(Window.width)
@@ -107,7 +133,11 @@ def _make_app_class() -> type[Any]:
             Clock.schedule_interval(lambda _dt: self._tick(), 1.0)
             Clock.schedule_interval(lambda _dt: self._probe(), self.cfg.back_end.probe_interval_s)
             Window.bind(on_flip=self._on_flip)
+            if self.options.on_key is not None:
+                on_key = self.options.on_key
+                Window.bind(on_key_down=lambda _w, _key, _scan, text, _mods: on_key(text or ""))
             self._probe()
+            self._start_card_reader()
             walkthrough, live = self.options.walkthrough_dir, self.options.live_screenshot
             if walkthrough is not None:
                 # Wait for the first back-end answer (bounded) so screenshots show the real status.
@@ -121,7 +151,35 @@ def _make_app_class() -> type[Any]:
             Clock.schedule_once(lambda _dt: self.stop(), 0)
 
         def on_stop(self) -> None:
+            if self.card_poller is not None:
+                self.card_poller.stop()
             self.workers.close(wait=False)
+
+        # -- the card reader (its poller runs on its own thread) ---------------------------
+        def _start_card_reader(self) -> None:
+            settings = self.cfg.card_reader
+            if not settings.port:
+                return
+            reader = IdCardReader(settings.port, baudrate=settings.baudrate)
+            self.card_poller = CardPoller(
+                reader,
+                lambda event: post(lambda: self._on_card_event(event)),
+                interval_s=settings.poll_interval_s,
+            )
+            self.card_poller.start()
+
+        def _on_card_event(self, event: CardEvent) -> None:
+            attract = self.screens.get_screen("attract")
+            if isinstance(event, ReaderStatusChanged):
+                attract.show_reader(_reader_state(event.status))
+            elif isinstance(event, CardPlaced):
+                self._seen.add("card-placed")
+                attract.show_card(mask_name(event.record.name))
+            elif isinstance(event, CardReadFailed):
+                attract.show_card_problem(event.error.message_zh)
+            elif isinstance(event, CardRemoved):
+                self._seen.add("card-removed")
+                attract.clear_card()
 
         # -- clock and back-end status -------------------------------------------------------
         def _tick(self) -> None:
@@ -166,27 +224,45 @@ def _make_app_class() -> type[Any]:
                 Clock.schedule_once(lambda _dt: self._start_walkthrough(out, deadline), 0.1)
                 return
             out.mkdir(parents=True, exist_ok=True)
-            names = list(self.screens.screen_names)
+            steps = self.options.walkthrough_steps
 
-            def shoot(index: int) -> None:
-                if index == len(names):
-                    log.info("walkthrough: %d screens written to %s", len(names), out)
-                    print(f"kiosk: walkthrough screenshots in {out}", flush=True)
-                    self.screens.current = "attract"
-                    if self.options.exit_after_walkthrough:
-                        self.stop()
-                    elif self.options.live_screenshot is not None:
-                        self._schedule_live_screenshots(self.options.live_screenshot)
+            def run(index: int) -> None:
+                if index == len(steps):
+                    self._end_walkthrough(out, len(steps))
                     return
-                self.screens.current = names[index]
+                step = steps[index]
+                self.screens.current = step.screen
+                if step.settle:
+                    self._seen.discard(step.settle)
+                if step.act is not None:
+                    step.act()
+                give_up = time.monotonic() + 5.0
+                settle(index, give_up)
+
+            def settle(index: int, give_up: float) -> None:
+                wanted = steps[index].settle
+                if wanted and wanted not in self._seen and time.monotonic() < give_up:
+                    Clock.schedule_once(lambda _dt: settle(index, give_up), 0.05)
+                    return
                 # Let layout, text textures and the transition settle before the capture.
                 Clock.schedule_once(lambda _dt: capture(index), 0.3)
 
             def capture(index: int) -> None:
-                _export(self.screens, out / f"{index + 1:02d}-{names[index]}.png")
-                shoot(index + 1)
+                _export(self.screens, out / f"{index + 1:02d}-{steps[index].name}.png")
+                run(index + 1)
 
-            shoot(0)
+            run(0)
+
+        def _end_walkthrough(self, out: Path, count: int) -> None:
+            log.info("walkthrough: %d screens written to %s", count, out)
+            print(f"kiosk: walkthrough screenshots in {out}", flush=True)
+            if self.options.after_walkthrough is not None:
+                self.options.after_walkthrough()
+            self.screens.current = "attract"
+            if self.options.exit_after_walkthrough:
+                self.stop()
+            elif self.options.live_screenshot is not None:
+                self._schedule_live_screenshots(self.options.live_screenshot)
 
         def _schedule_live_screenshots(self, target: Path) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -194,6 +270,14 @@ def _make_app_class() -> type[Any]:
             Clock.schedule_interval(lambda _dt: _export(self.screens, target), LIVE_SCREENSHOT_INTERVAL_S)
 
     return KioskApp
+
+
+def _reader_state(status: DeviceStatus) -> str:
+    if status is DeviceStatus.ONLINE:
+        return "online"
+    if status in {DeviceStatus.HARDWARE_ERROR, DeviceStatus.USER_ERROR}:
+        return "fault"
+    return "offline"
 
 
 def _export(widget: Any, path: Path) -> None:

@@ -57,6 +57,13 @@ class BackEndSection(_Section):
     probe_timeout_s: float = Field(default=3.0, gt=0, le=30)
 
 
+class CardReaderSection(_Section):
+    # A serial path (a udev name such as /dev/serial/by-id/…) or a pyserial URL; "" means no reader.
+    port: str = "/dev/ttyUSB0"
+    baudrate: Literal[9600, 19200, 38400, 57600, 115200] = 115200
+    poll_interval_s: float = Field(default=0.1, ge=0.02, le=5)
+
+
 class PathsSection(_Section):
     # Runtime data: databases, spools, screenshots, Kivy's home. Relative paths resolve against the
     # working directory at load time.
@@ -82,6 +89,7 @@ class KioskConfig(_Section):
     display: DisplaySection = DisplaySection()
     logging: LoggingSection = LoggingSection()
     back_end: BackEndSection = BackEndSection()
+    card_reader: CardReaderSection = CardReaderSection()
     paths: PathsSection = PathsSection()
     simulation: SimulationSection = SimulationSection()
 

@@ -14,9 +14,10 @@ from screens.card_illustration import CardOnReader
 from screens.formatting import clock_text, date_text
 from screens.strings import Language, text
 from screens.theme import Theme
-from screens.widgets import Dot, Panel, WrappedLabel, paint
+from screens.widgets import Panel, StatusLight, WrappedLabel, paint
 
 ServiceState = Literal["checking", "online", "offline"]
+ReaderState = Literal["online", "offline", "fault"]
 
 
 class AttractScreen(Screen):
@@ -70,21 +71,10 @@ class AttractScreen(Screen):
             padding=(t.margin, t.px(20)),
             spacing=t.px(24),
         )
-        prompt.add_widget(
-            WrappedLabel(
-                text=text("attract.call_to_action", language),
-                font_size=t.font("call_to_action"),
-                color=p.accent,
-                bold=True,
-            )
-        )
-        prompt.add_widget(
-            WrappedLabel(
-                text=text("attract.call_to_action_hint", language),
-                font_size=t.font("body"),
-                color=p.text_muted,
-            )
-        )
+        self.call_to_action = WrappedLabel(font_size=t.font("call_to_action"), color=p.accent, bold=True)
+        self.hint = WrappedLabel(font_size=t.font("body"), color=p.text_muted)
+        prompt.add_widget(self.call_to_action)
+        prompt.add_widget(self.hint)
         prompt.add_widget(
             WrappedLabel(text=text("attract.services", language), font_size=t.font("body"), color=p.primary)
         )
@@ -108,13 +98,13 @@ class AttractScreen(Screen):
                 text_size=(None, None),
             )
         )
-        self.service_dot = Dot(
-            p.warning, size_hint=(None, None), size=(t.px(26), t.px(26)), pos_hint={"center_y": 0.5}
-        )
-        footer.add_widget(self.service_dot)
-        self.service = Label(font_size=t.font("small"), color=p.text_muted, halign="left", valign="middle")
-        self.service.bind(size=lambda lbl, size: setattr(lbl, "text_size", size))
-        footer.add_widget(self.service)
+        lights = BoxLayout(orientation="vertical", padding=(0, t.px(14)))
+        dot = t.px(24)
+        self.service = StatusLight(p.warning, t.font("small"), p.text_muted, dot)
+        self.reader = StatusLight(p.warning, t.font("small"), p.text_muted, dot)
+        lights.add_widget(self.service)
+        lights.add_widget(self.reader)
+        footer.add_widget(lights)
         page.add_widget(footer)
         device = Label(
             text=text("attract.device", language, device_id=device_id),
@@ -128,6 +118,8 @@ class AttractScreen(Screen):
         self.add_widget(page)
         self.show_time(dt.datetime.now())
         self.show_service("checking")
+        self.show_reader("offline")
+        self.clear_card()
 
     def on_enter(self, *_: Any) -> None:
         self.card.start()
@@ -142,6 +134,37 @@ class AttractScreen(Screen):
     def show_service(self, state: ServiceState) -> None:
         p = self.theme.palette
         colour = {"checking": p.warning, "online": p.ok, "offline": p.fault}[state]
-        self.service_dot.set_colour(colour)
-        self.service.text = text(f"service.{state}", self.language)
-        self.service.color = p.text_muted if state != "offline" else p.fault
+        self.service.show(
+            colour, text(f"service.{state}", self.language), p.fault if state == "offline" else p.text_muted
+        )
+
+    def show_reader(self, state: ReaderState) -> None:
+        p = self.theme.palette
+        colour = {"online": p.ok, "offline": p.warning, "fault": p.fault}[state]
+        self.reader.show(
+            colour, text(f"reader.{state}", self.language), p.fault if state == "fault" else p.text_muted
+        )
+
+    def show_card(self, masked_name: str) -> None:
+        """A card was read: greet the member by their masked name."""
+        p = self.theme.palette
+        self.call_to_action.text = text("card.read_title", self.language)
+        self.call_to_action.color = p.ok
+        self.hint.text = text("card.read_hint", self.language, name=masked_name)
+        self.hint.color = p.text
+        self.card.stop()
+        self.card.lift = 0  # the card rests on the pad
+
+    def show_card_problem(self, message: str) -> None:
+        """A card lies on the reader but could not be read: say why, calmly."""
+        self.hint.text = message
+        self.hint.color = self.theme.palette.fault
+
+    def clear_card(self) -> None:
+        p = self.theme.palette
+        self.call_to_action.text = text("attract.call_to_action", self.language)
+        self.call_to_action.color = p.accent
+        self.hint.text = text("attract.call_to_action_hint", self.language)
+        self.hint.color = p.text_muted
+        if self.manager is not None and self.manager.current == self.name:
+            self.card.start()

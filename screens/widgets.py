@@ -69,3 +69,24 @@ class Dot(Widget):
 
     def set_colour(self, rgba: RGBA) -> None:
         self._colour.rgba = rgba
+
+
+class StatusLight(BoxLayout):
+    """A coloured light and a short text beside it, for a status line at the foot of a screen."""
+
+    def __init__(
+        self, rgba: RGBA, font_size: float, text_colour: RGBA, dot_size: float, **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("orientation", "horizontal")
+        kwargs.setdefault("spacing", dot_size / 2)
+        super().__init__(**kwargs)
+        self.dot = Dot(rgba, size_hint=(None, None), size=(dot_size, dot_size), pos_hint={"center_y": 0.5})
+        self.label = Label(font_size=font_size, color=text_colour, halign="left", valign="middle")
+        self.label.bind(size=lambda lbl, size: setattr(lbl, "text_size", size))
+        self.add_widget(self.dot)
+        self.add_widget(self.label)
+
+    def show(self, rgba: RGBA, text: str, text_colour: RGBA) -> None:
+        self.dot.set_colour(rgba)
+        self.label.text = text
+        self.label.color = text_colour

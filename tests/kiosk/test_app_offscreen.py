@@ -66,7 +66,7 @@ def test_demo_walkthrough_draws_the_attract_screen(tmp_path: Path) -> None:
     done = kiosk("demo", "--walkthrough", str(shots), "--port", "0", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert f"walkthrough screenshots in {shots}" in done.stdout
-    assert sorted(p.name for p in shots.iterdir()) == ["01-attract.png"]
+    assert sorted(p.name for p in shots.iterdir()) == ["01-attract.png", "02-card-read.png"]
 
     image = Image.open(shots / "01-attract.png").convert("RGB")
     assert image.size == (1080, 1920)
@@ -77,6 +77,15 @@ def test_demo_walkthrough_draws_the_attract_screen(tmp_path: Path) -> None:
     assert count_near(image, rgb(PALETTE.accent), 30) > 5000
     assert count_near(image, rgb(PALETTE.ok), 20) > 200
     assert count_near(image, rgb(PALETTE.fault), 20) < count_near(image, rgb(PALETTE.accent), 30) + 50
+
+    # Demo card 1 on the simulated reader: the call to action turns into a green greeting.
+    card_read = Image.open(shots / "02-card-read.png").convert("RGB")
+    prompt = (0, 1400, 1080, 1700)
+    assert count_near(card_read.crop(prompt), rgb(PALETTE.ok), 30) > 3000
+    assert count_near(card_read.crop(prompt), rgb(PALETTE.accent), 30) < 500
+    assert "card read: resident  id_number=3713**********0029" in done.stderr
+    assert "林晓雯" not in done.stderr
+    assert "371302198806120029" not in done.stderr
 
     assert back_end_port(done.stderr)
     assert port_closed(back_end_port(done.stderr)), "the demo left its back end running"
