@@ -1,0 +1,262 @@
+"""The hardened back-end client: every call bounded by timeouts and a deadline, retried only when
+that cannot move money twice, signed, over pinned mutual TLS, behind a circuit breaker.
+
+Attempts are driven here (not inside urllib3) so that no wait outlasts the operation's deadline;
+urllib3's ``Retry`` value decides what is retried and how long to back off.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import logging
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin
+
+import pybreaker
+import requests
+from urllib3 import HTTPResponse
+from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, ProtocolError, ReadTimeoutError
+from urllib3.util.retry import Retry
+
+from kiosk.client import errors
+from kiosk.client.policy import IDEMPOTENT_METHODS, MEMBER, Deadline, TransportPolicy
+from kiosk.client.signing import Signer, content_digest
+from kiosk.client.tls import TrustAdapter, TrustSettings
+
+log = logging.getLogger(__name__)
+# Failures that say "the back end is not there"; a refusal by rule is an answer, not a failure.
+_BREAKER_FAILURES = (errors.BackEndUnreachable, errors.ServerFault, errors.DeadlineExceeded, errors.TlsFailed)
+
+
+@dataclass(frozen=True, slots=True)
+class ClientSettings:
+    base_url: str
+    device_id: str
+    trust: TrustSettings | None = None  # None: plain HTTP, for the embedded demo back end only
+    signer: Signer | None = None
+    breaker_failures: int = 5
+    breaker_reset_s: float = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    status: int
+    body: Any
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class _Call:
+    method: str
+    path: str
+    body: Any
+    idempotency_key: str | None
+    session_token: str | None
+    policy: TransportPolicy
+
+
+def new_idempotency_key() -> str:
+    return str(uuid.uuid4())
+
+
+class BackEndClient:
+    def __init__(self, settings: ClientSettings) -> None:
+        self.settings = settings
+        self._http = requests.Session()
+        self._http.trust_env = False  # no proxies or netrc from the environment
+        if settings.trust is not None:
+            self._http.mount("https://", TrustAdapter(settings.trust))
+        self.breaker = pybreaker.CircuitBreaker(
+            fail_max=settings.breaker_failures,
+            reset_timeout=settings.breaker_reset_s,
+            exclude=[lambda exc: not isinstance(exc, _BREAKER_FAILURES)],
+            throw_new_error_on_trip=False,
+            name="back-end",
+        )
+        self.clock_offset_s: float | None = None  # server clock minus ours, from Date headers
+
+    def close(self) -> None:
+        self._http.close()
+
+    # -- one operation -------------------------------------------------------------------------
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        idempotency_key: str | None = None,
+        session_token: str | None = None,
+        policy: TransportPolicy = MEMBER,
+    ) -> Reply:
+        """Send one operation; returns the decoded 2xx reply or raises a :class:`BackEndError`."""
+        method = method.upper()
+        try:
+            result: Reply = self.breaker.call(
+                self._attempts, _Call(method, path, body, idempotency_key, session_token, policy)
+            )
+        except pybreaker.CircuitBreakerError as exc:
+            raise errors.CircuitOpen("recent calls to the back end failed; failing fast") from exc
+        return result
+
+    def _attempts(self, call: _Call) -> Reply:
+        method, path, body, idempotency_key, session_token, policy = (
+            call.method,
+            call.path,
+            call.body,
+            call.idempotency_key,
+            call.session_token,
+            call.policy,
+        )
+        url = urljoin(self.settings.base_url, path.lstrip("/"))
+        payload = (
+            b"" if body is None else json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        )
+        deadline = Deadline.after(policy.deadline_s)
+        retry: Retry = policy.retry
+        # A request that may move money is repeated only under the same Idempotency-Key.
+        repeatable = method in IDEMPOTENT_METHODS or idempotency_key is not None
+        while True:
+            if deadline.passed:
+                raise errors.DeadlineExceeded(f"{method} {path}: deadline of {policy.deadline_s:g} s passed")
+            timeout = (
+                min(policy.connect_timeout_s, deadline.remaining_s),
+                min(policy.read_timeout_s, deadline.remaining_s),
+            )
+            headers = self._headers(method, url, payload, idempotency_key, session_token)
+            sent = False
+            try:
+                response = self._http.request(
+                    method, url, data=payload or None, headers=headers, timeout=timeout, allow_redirects=False
+                )
+            except errors.PinningFailed:
+                raise
+            except requests.exceptions.SSLError as exc:
+                raise errors.TlsFailed(f"TLS with {url} failed: {exc}") from exc
+            except requests.exceptions.ConnectTimeout as exc:
+                failure: Exception = ConnectTimeoutError(None, url, str(exc))
+                problem: errors.BackEndError = errors.BackEndUnreachable(f"{method} {path}: connect timeout")
+            except requests.exceptions.ReadTimeout as exc:
+                sent, failure = True, ReadTimeoutError(None, url, str(exc))  # type: ignore[arg-type]
+                problem = errors.DeadlineExceeded(f"{method} {path}: no answer within {timeout[1]:.1f} s")
+            except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+                sent = _was_sent(exc)
+                failure = ProtocolError(str(exc)) if sent else ConnectTimeoutError(None, url, str(exc))
+                problem = errors.BackEndUnreachable(
+                    f"{method} {path}: {'cut' if sent else 'no connection'}: {exc}"
+                )
+            else:
+                self._note_clock(response)
+                if response.status_code < 400:
+                    return self._reply(method, path, response)
+                verdict = self._refusal(method, path, response)
+                has_retry_after = "Retry-After" in response.headers
+                if not repeatable or not retry.is_retry(method, response.status_code, has_retry_after):
+                    raise verdict
+                retry, wait = _next(retry, method, url, verdict, response=_as_urllib3(response))
+                self._wait(wait, deadline, verdict, method, path)
+                continue
+            if sent and not repeatable:
+                raise errors.OutcomeUnknown(f"{method} {path}: {problem}; may have taken effect") from problem
+            retry, wait = _next(retry, method, url, problem, error=failure)
+            self._wait(wait, deadline, problem, method, path)
+
+    # -- pieces --------------------------------------------------------------------------------
+    def _headers(
+        self, method: str, url: str, payload: bytes, idempotency_key: str | None, session_token: str | None
+    ) -> dict[str, str]:
+        headers = {
+            "Accept": "application/json",
+            "Content-Digest": content_digest(payload),
+            "X-Kiosk-Device": self.settings.device_id,
+        }
+        if payload:
+            headers["Content-Type"] = "application/json"
+        if idempotency_key is not None:
+            headers["Idempotency-Key"] = idempotency_key
+        if session_token is not None:
+            headers["Authorization"] = f"Bearer {session_token}"
+        if self.settings.signer is not None:
+            headers |= self.settings.signer.sign(method, url, headers)
+        return headers
+
+    def _reply(self, method: str, path: str, response: requests.Response) -> Reply:
+        if not response.content:
+            return Reply(response.status_code, None, dict(response.headers))
+        try:
+            return Reply(response.status_code, response.json(), dict(response.headers))
+        except ValueError:
+            raise errors.ServerFault(
+                f"{method} {path}: malformed JSON in a {response.status_code} reply", response.status_code
+            ) from None
+
+    def _refusal(self, method: str, path: str, response: requests.Response) -> errors.BackEndError:
+        status = response.status_code
+        try:
+            envelope = response.json()
+        except ValueError:
+            envelope = {}
+        code = str(envelope.get("code", f"http_{status}")) if isinstance(envelope, dict) else f"http_{status}"
+        message = str(envelope.get("message", "")) if isinstance(envelope, dict) else ""
+        if status >= 500:
+            return errors.ServerFault(f"{method} {path}: HTTP {status} {code}", status)
+        if status in (401, 403):
+            return errors.Unauthorised(status, code, message)
+        return errors.RefusedByRule(status, code, message)
+
+    def _note_clock(self, response: requests.Response) -> None:
+        date = response.headers.get("Date")
+        if not date:
+            return
+        try:
+            server = email.utils.parsedate_to_datetime(date).timestamp()
+        except (TypeError, ValueError):
+            return
+        elapsed = response.elapsed.total_seconds()
+        self.clock_offset_s = server - (time.time() - elapsed / 2)
+
+    @staticmethod
+    def _wait(
+        seconds: float, deadline: Deadline, problem: errors.BackEndError, method: str, path: str
+    ) -> None:
+        if seconds >= deadline.remaining_s:
+            log.warning("%s %s: giving up before the deadline: %s", method, path, problem)
+            raise problem
+        log.info("%s %s: %s; retrying in %.2f s", method, path, problem, seconds)
+        time.sleep(seconds)
+
+
+def _next(
+    retry: Retry,
+    method: str,
+    url: str,
+    problem: errors.BackEndError,
+    *,
+    error: Exception | None = None,
+    response: HTTPResponse | None = None,
+) -> tuple[Retry, float]:
+    """The next Retry value and how long to wait; the problem itself when retries are spent."""
+    try:
+        retry = retry.increment(method, url, response=response, error=error)
+    except MaxRetryError:
+        raise problem from None
+    wait = retry.get_retry_after(response) if response is not None else None
+    return retry, wait if wait is not None else retry.get_backoff_time()
+
+
+def _as_urllib3(response: requests.Response) -> HTTPResponse:
+    return HTTPResponse(
+        body=b"", headers=dict(response.headers), status=response.status_code, preload_content=False
+    )
+
+
+def _was_sent(exc: Exception) -> bool:
+    """Did the request leave before the connection failed? (A refused connect sends nothing.)"""
+    text = repr(exc)
+    never_sent = ("NewConnectionError", "ConnectTimeoutError", "Connection refused", "Name or service")
+    return not any(marker in text for marker in never_sent)
