@@ -60,6 +60,14 @@ class _Call:
     policy: TransportPolicy
 
 
+@dataclass(frozen=True, slots=True)
+class _Failure:
+    problem: errors.BackEndError
+    error: Exception | None  # for urllib3's Retry: a connect or a read error
+    sent: bool  # the request may have reached the back end
+    response: HTTPResponse | None = None  # an error status from the back end
+
+
 def new_idempotency_key() -> str:
     return str(uuid.uuid4())
 
@@ -105,22 +113,17 @@ class BackEndClient:
         return result
 
     def _attempts(self, call: _Call) -> Reply:
-        method, path, body, idempotency_key, session_token, policy = (
-            call.method,
-            call.path,
-            call.body,
-            call.idempotency_key,
-            call.session_token,
-            call.policy,
-        )
+        method, path, policy = call.method, call.path, call.policy
         url = urljoin(self.settings.base_url, path.lstrip("/"))
         payload = (
-            b"" if body is None else json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+            b""
+            if call.body is None
+            else json.dumps(call.body, ensure_ascii=False, separators=(",", ":")).encode()
         )
         deadline = Deadline.after(policy.deadline_s)
         retry: Retry = policy.retry
         # A request that may move money is repeated only under the same Idempotency-Key.
-        repeatable = method in IDEMPOTENT_METHODS or idempotency_key is not None
+        repeatable = method in IDEMPOTENT_METHODS or call.idempotency_key is not None
         while True:
             if deadline.passed:
                 raise errors.DeadlineExceeded(f"{method} {path}: deadline of {policy.deadline_s:g} s passed")
@@ -128,43 +131,55 @@ class BackEndClient:
                 min(policy.connect_timeout_s, deadline.remaining_s),
                 min(policy.read_timeout_s, deadline.remaining_s),
             )
-            headers = self._headers(method, url, payload, idempotency_key, session_token)
-            sent = False
-            try:
-                response = self._http.request(
-                    method, url, data=payload or None, headers=headers, timeout=timeout, allow_redirects=False
-                )
-            except errors.PinningFailed:
-                raise
-            except requests.exceptions.SSLError as exc:
-                raise errors.TlsFailed(f"TLS with {url} failed: {exc}") from exc
-            except requests.exceptions.ConnectTimeout as exc:
-                failure: Exception = ConnectTimeoutError(None, url, str(exc))
-                problem: errors.BackEndError = errors.BackEndUnreachable(f"{method} {path}: connect timeout")
-            except requests.exceptions.ReadTimeout as exc:
-                sent, failure = True, ReadTimeoutError(None, url, str(exc))  # type: ignore[arg-type]
-                problem = errors.DeadlineExceeded(f"{method} {path}: no answer within {timeout[1]:.1f} s")
-            except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
-                sent = _was_sent(exc)
-                failure = ProtocolError(str(exc)) if sent else ConnectTimeoutError(None, url, str(exc))
-                problem = errors.BackEndUnreachable(
-                    f"{method} {path}: {'cut' if sent else 'no connection'}: {exc}"
-                )
-            else:
-                self._note_clock(response)
-                if response.status_code < 400:
-                    return self._reply(method, path, response)
-                verdict = self._refusal(method, path, response)
-                has_retry_after = "Retry-After" in response.headers
-                if not repeatable or not retry.is_retry(method, response.status_code, has_retry_after):
-                    raise verdict
-                retry, wait = _next(retry, method, url, verdict, response=_as_urllib3(response))
-                self._wait(wait, deadline, verdict, method, path)
-                continue
-            if sent and not repeatable:
-                raise errors.OutcomeUnknown(f"{method} {path}: {problem}; may have taken effect") from problem
-            retry, wait = _next(retry, method, url, problem, error=failure)
-            self._wait(wait, deadline, problem, method, path)
+            outcome = self._attempt(call, url, payload, timeout)
+            if isinstance(outcome, Reply):
+                return outcome
+            if outcome.response is not None:  # the back end answered with an error status
+                has_retry_after = "Retry-After" in outcome.response.headers
+                if not repeatable or not retry.is_retry(method, outcome.response.status, has_retry_after):
+                    raise outcome.problem
+            elif outcome.sent and not repeatable:
+                raise errors.OutcomeUnknown(f"{outcome.problem}; may have taken effect") from outcome.problem
+            retry, wait = _next(retry, method, url, outcome)
+            self._wait(wait, deadline, outcome.problem, method, path)
+
+    def _attempt(
+        self, call: _Call, url: str, payload: bytes, timeout: tuple[float, float]
+    ) -> Reply | _Failure:
+        """One request; a reply, or what went wrong and whether the request may have reached the back end."""
+        method, path = call.method, call.path
+        headers = self._headers(method, url, payload, call.idempotency_key, call.session_token)
+        try:
+            response = self._http.request(
+                method, url, data=payload or None, headers=headers, timeout=timeout, allow_redirects=False
+            )
+        except errors.PinningFailed:
+            raise
+        except requests.exceptions.SSLError as exc:
+            raise errors.TlsFailed(f"TLS with {url} failed: {exc}") from exc
+        except requests.exceptions.ConnectTimeout as exc:
+            problem = errors.BackEndUnreachable(f"{method} {path}: connect timeout")
+            return _Failure(problem, ConnectTimeoutError(None, url, str(exc)), sent=False)
+        except requests.exceptions.ReadTimeout as exc:
+            late = errors.DeadlineExceeded(f"{method} {path}: no answer within {timeout[1]:.1f} s")
+            return _Failure(late, ReadTimeoutError(None, url, str(exc)), sent=True)  # type: ignore[arg-type]
+        except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+            sent = _was_sent(exc)
+            problem = errors.BackEndUnreachable(
+                f"{method} {path}: {'cut' if sent else 'no connection'}: {exc}"
+            )
+            failure = ProtocolError(str(exc)) if sent else ConnectTimeoutError(None, url, str(exc))
+            return _Failure(problem, failure, sent=sent)
+        self._note_clock(response)
+        if response.status_code >= 400:
+            return _Failure(
+                self._refusal(method, path, response), None, sent=True, response=_as_urllib3(response)
+            )
+        if not _complete(response):
+            # Headers cut before their framing arrived look like an empty success: they are not one.
+            problem = errors.BackEndUnreachable(f"{method} {path}: answer cut short")
+            return _Failure(problem, ProtocolError("answer cut short"), sent=True)
+        return self._reply(method, path, response)
 
     # -- pieces --------------------------------------------------------------------------------
     def _headers(
@@ -231,22 +246,25 @@ class BackEndClient:
         time.sleep(seconds)
 
 
-def _next(
-    retry: Retry,
-    method: str,
-    url: str,
-    problem: errors.BackEndError,
-    *,
-    error: Exception | None = None,
-    response: HTTPResponse | None = None,
-) -> tuple[Retry, float]:
+def _next(retry: Retry, method: str, url: str, failure: _Failure) -> tuple[Retry, float]:
     """The next Retry value and how long to wait; the problem itself when retries are spent."""
+    response = failure.response
     try:
-        retry = retry.increment(method, url, response=response, error=error)
+        retry = retry.increment(method, url, response=response, error=failure.error)
     except MaxRetryError:
-        raise problem from None
+        raise failure.problem from None
     wait = retry.get_retry_after(response) if response is not None else None
     return retry, wait if wait is not None else retry.get_backoff_time()
+
+
+def _complete(response: requests.Response) -> bool:
+    """A 2xx answer of our contract is framed (Content-Length or chunked) and, but for 204, has a body."""
+    if response.status_code == 204:
+        return True
+    framed = "Content-Length" in response.headers or "chunked" in response.headers.get(
+        "Transfer-Encoding", ""
+    )
+    return framed and bool(response.content)
 
 
 def _as_urllib3(response: requests.Response) -> HTTPResponse:

@@ -1,0 +1,118 @@
+"""Delivers outbox items exactly once: same key on every try, ask before re-sending an unknown.
+
+``drain_once`` is one pass (the tests and the member's immediate submit use it); ``run`` loops on
+a worker thread until stopped. A crash between any two steps is safe: the item is still open with
+its key, and the next pass asks or re-sends under that key.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from kiosk.client import errors
+from kiosk.client.policy import BACKGROUND, TransportPolicy
+from kiosk.client.transport import BackEndClient
+from kiosk.outbox.store import Item, Outbox, State
+
+log = logging.getLogger(__name__)
+# The back end keeps Idempotency-Keys this long (its documented lifetime); older items need a person.
+DEFAULT_KEY_LIFETIME_S = 7 * 24 * 3600
+
+
+@dataclass(frozen=True, slots=True)
+class DrainReport:
+    delivered: int = 0
+    refused: int = 0
+    still_open: int = 0
+    flagged: int = 0
+
+
+class OutboxSender:
+    def __init__(
+        self,
+        outbox: Outbox,
+        client: BackEndClient,
+        status_path: str = "api/v1/withdrawals/by-key/{key}",
+        key_lifetime_s: float = DEFAULT_KEY_LIFETIME_S,
+        policy: TransportPolicy = BACKGROUND,
+    ) -> None:
+        self.outbox = outbox
+        self.client = client
+        self.status_path = status_path
+        self.key_lifetime_s = key_lifetime_s
+        self.policy = policy
+        self._stop = threading.Event()
+
+    def drain_once(self) -> DrainReport:
+        delivered = refused = still_open = flagged = 0
+        for item in self.outbox.open_items():
+            if item.age_s > self.key_lifetime_s:
+                self.outbox.flag_for_person(item.key, "older than the back end keeps idempotency keys")
+                log.error("outbox item %s is older than the key lifetime: flagged for a person", item.key)
+                flagged += 1
+                continue
+            state = self.deliver(item)
+            if state is State.DONE:
+                delivered += 1
+            elif state is State.REFUSED:
+                refused += 1
+            else:
+                still_open += 1
+        return DrainReport(delivered, refused, still_open, flagged)
+
+    def deliver(self, item: Item) -> State:
+        """One step for one item; returns its state afterwards."""
+        try:
+            if item.state is State.UNKNOWN:
+                known = self._ask(item)
+                if known is not None:
+                    self.outbox.finish(item.key, State.DONE, known)
+                    return State.DONE
+            reply = self.client.request(
+                "POST", item.path, body=item.body, idempotency_key=item.key, policy=self.policy
+            )
+        except errors.RefusedByRule as exc:
+            if exc.status == 409:  # the first try under this key is still running at the back end
+                self.outbox.attempted(item.key, State.UNKNOWN, str(exc))
+                return State.UNKNOWN
+            self.outbox.finish(item.key, State.REFUSED, {"code": exc.code, "message": exc.message_zh})
+            return State.REFUSED
+        except (
+            errors.OutcomeUnknown,
+            errors.DeadlineExceeded,
+            errors.BackEndUnreachable,
+            errors.ServerFault,
+        ) as exc:
+            self.outbox.attempted(item.key, State.UNKNOWN, f"{type(exc).__name__}: {exc}")
+            return State.UNKNOWN
+        except errors.BackEndError as exc:  # pinning, TLS, unauthorised: a person must fix the kiosk
+            self.outbox.attempted(item.key, item.state, f"{type(exc).__name__}: {exc}")
+            log.error("outbox item %s cannot be delivered: %s", item.key, exc)
+            return item.state
+        self.outbox.finish(item.key, State.DONE, reply.body)
+        return State.DONE
+
+    def _ask(self, item: Item) -> Any | None:
+        """What the back end knows of this key: its recorded answer, or None if it never saw it."""
+        try:
+            return self.client.request("GET", self.status_path.format(key=item.key), policy=self.policy).body
+        except errors.RefusedByRule as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    def run(self, interval_s: float = 5.0) -> None:
+        """Drain until :meth:`stop`, a pass every ``interval_s``."""
+        self._stop.clear()
+        while not self._stop.is_set():
+            try:
+                self.drain_once()
+            except Exception:  # a bug must not kill delivery for good; it is logged with its trace
+                log.exception("outbox pass failed")
+            self._stop.wait(interval_s)
+
+    def stop(self) -> None:
+        self._stop.set()

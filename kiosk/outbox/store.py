@@ -1,0 +1,193 @@
+"""SQLite outbox (``synchronous=FULL``): every state change is one committed transaction, so a
+``kill -9`` or a power cut at any moment leaves each item either not yet recorded (the member saw no
+confirmation) or recorded with its key (it will be delivered under that key, and only that key).
+
+States: ``pending`` (not yet acknowledged), ``unknown`` (sent, outcome unknown: ask before anything
+else), ``done`` (the back end acknowledged; body wiped), ``refused`` (a rule said no; body wiped),
+``needs_person`` (older than the back end keeps keys: a person must look, never a silent re-send).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+
+class State(StrEnum):
+    PENDING = "pending"
+    UNKNOWN = "unknown"
+    DONE = "done"
+    REFUSED = "refused"
+    NEEDS_PERSON = "needs_person"
+
+
+OPEN_STATES = (State.PENDING, State.UNKNOWN)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS outbox (
+    id INTEGER PRIMARY KEY,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    path TEXT NOT NULL,
+    body TEXT,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    result TEXT
+);
+CREATE INDEX IF NOT EXISTS outbox_open ON outbox (state, id);
+"""
+
+
+class OutboxFull(RuntimeError):
+    """The disk refused the write: the member must be told nothing was submitted."""
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    key: str
+    kind: str
+    path: str
+    body: Any
+    created_at: float
+    state: State
+    attempts: int
+    last_error: str | None
+    result: Any
+
+    @property
+    def age_s(self) -> float:
+        return time.time() - self.created_at
+
+
+class Outbox:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA secure_delete=ON")  # wiped bodies are overwritten, not just unlinked
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def enqueue(self, kind: str, path: str, body: Any, key: str | None = None) -> Item:
+        """Record an operation with a fresh Idempotency-Key; returns only once it is on disk."""
+        key = key or str(uuid.uuid4())
+        now = time.time()
+        try:
+            with self._tx() as db:
+                db.execute(
+                    "INSERT INTO outbox (idempotency_key, kind, path, body, created_at, updated_at, state)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (key, kind, path, json.dumps(body, ensure_ascii=False), now, now, State.PENDING),
+                )
+        except sqlite3.OperationalError as exc:  # disk full, read-only, I/O error
+            raise OutboxFull(f"outbox {self.path} cannot record the operation: {exc}") from exc
+        item = self.get(key)
+        if item is None:  # cannot happen after a committed insert; never return a half-truth
+            raise OutboxFull(f"outbox {self.path} lost the operation it just recorded")
+        return item
+
+    def get(self, key: str) -> Item | None:
+        with self._lock:
+            row = self._db.execute(_SELECT + " WHERE idempotency_key = ?", (key,)).fetchone()
+        return _item(row) if row else None
+
+    def open_items(self, limit: int = 100) -> list[Item]:
+        with self._lock:
+            rows = self._db.execute(
+                _SELECT + " WHERE state IN (?, ?) ORDER BY id LIMIT ?", (*OPEN_STATES, limit)
+            ).fetchall()
+        return [_item(row) for row in rows]
+
+    def items(self, state: State) -> list[Item]:
+        with self._lock:
+            rows = self._db.execute(_SELECT + " WHERE state = ? ORDER BY id", (state,)).fetchall()
+        return [_item(row) for row in rows]
+
+    def attempted(self, key: str, state: State, error: str) -> None:
+        with self._tx() as db:
+            db.execute(
+                "UPDATE outbox SET state = ?, attempts = attempts + 1, last_error = ?, updated_at = ?"
+                " WHERE idempotency_key = ? AND state IN (?, ?)",
+                (state, error, time.time(), key, *OPEN_STATES),
+            )
+
+    def finish(self, key: str, state: State, result: Any) -> None:
+        """A final state: the body (bank card and all) is wiped, the back end's answer kept."""
+        with self._tx() as db:
+            db.execute(
+                "UPDATE outbox SET state = ?, result = ?, body = NULL, updated_at = ?"
+                " WHERE idempotency_key = ?",
+                (state, json.dumps(result, ensure_ascii=False), time.time(), key),
+            )
+        with self._lock:  # old copies of the body in the write-ahead log go too
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def flag_for_person(self, key: str, why: str) -> None:
+        with self._tx() as db:
+            db.execute(
+                "UPDATE outbox SET state = ?, last_error = ?, updated_at = ? WHERE idempotency_key = ?",
+                (State.NEEDS_PERSON, why, time.time(), key),
+            )
+
+    def depth(self) -> int:
+        with self._lock:
+            (count,) = self._db.execute(
+                "SELECT COUNT(*) FROM outbox WHERE state IN (?, ?)", OPEN_STATES
+            ).fetchone()
+        return int(count)
+
+    def oldest_open_created_at(self) -> float | None:
+        with self._lock:
+            (oldest,) = self._db.execute(
+                "SELECT MIN(created_at) FROM outbox WHERE state IN (?, ?)", OPEN_STATES
+            ).fetchone()
+        return float(oldest) if oldest is not None else None
+
+
+_SELECT = (
+    "SELECT idempotency_key, kind, path, body, created_at, state, attempts, last_error, result FROM outbox"
+)
+
+
+def _item(row: tuple[Any, ...]) -> Item:
+    key, kind, path, body, created_at, state, attempts, last_error, result = row
+    return Item(
+        key=key,
+        kind=kind,
+        path=path,
+        body=json.loads(body) if body is not None else None,
+        created_at=created_at,
+        state=State(state),
+        attempts=attempts,
+        last_error=last_error,
+        result=json.loads(result) if result is not None else None,
+    )
