@@ -28,14 +28,17 @@ from drivers.idcard.poller import (
     ReaderStatusChanged,
 )
 from drivers.status import DeviceStatus
+from kiosk import __version__
 from kiosk.backend_probe import BackEndStatus, probe_back_end
 from kiosk.config import KioskConfig
+from kiosk.health.shell_status import ShellStatusBoard, write_shell_status
 from kiosk.kivy_env import prepare_kivy_environment
 from kiosk.masking import mask_name
 from kiosk.workers import Workers
 
 log = logging.getLogger(__name__)
 LIVE_SCREENSHOT_INTERVAL_S = 5.0
+SHELL_STATUS_INTERVAL_S = 5.0  # the health reporter treats three missed writes as a dead shell
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +128,7 @@ def _make_app_class() -> type[Any]:
             self._first_frame_seen = False
             self._seen: set[str] = set()  # app events the walkthrough may wait for
             self.card_poller: CardPoller | None = None
+            self.board = ShellStatusBoard(cfg.paths.shell_status, __version__)
 
         def build(self) -> Any:
             self.theme = Theme.for_window(Window.width)
@@ -132,12 +136,14 @@ def _make_app_class() -> type[Any]:
             self.screens = build_screen_manager(self.theme, self.cfg.kiosk)
             Clock.schedule_interval(lambda _dt: self._tick(), 1.0)
             Clock.schedule_interval(lambda _dt: self._probe(), self.cfg.back_end.probe_interval_s)
+            Clock.schedule_interval(lambda _dt: self._publish_status(), SHELL_STATUS_INTERVAL_S)
             Window.bind(on_flip=self._on_flip)
             if self.options.on_key is not None:
                 on_key = self.options.on_key
                 Window.bind(on_key_down=lambda _w, _key, _scan, text, _mods: on_key(text or ""))
             self._probe()
             self._start_card_reader()
+            self._publish_status()
             walkthrough, live = self.options.walkthrough_dir, self.options.live_screenshot
             if walkthrough is not None:
                 # Wait for the first back-end answer (bounded) so screenshots show the real status.
@@ -155,11 +161,21 @@ def _make_app_class() -> type[Any]:
                 self.card_poller.stop()
             self.workers.close(wait=False)
 
+        # -- what the health reporter reads --------------------------------------------------
+        def _publish_status(self) -> None:
+            snapshot = self.board.snapshot()  # taken here, written on a worker
+            self.workers.run(
+                lambda: write_shell_status(self.board.path, snapshot),
+                on_result=lambda _none: None,
+                on_error=lambda exc: log.warning("cannot write the shell status: %s", exc),
+            )
+
         # -- the card reader (its poller runs on its own thread) ---------------------------
         def _start_card_reader(self) -> None:
             settings = self.cfg.card_reader
             if not settings.port:
                 return
+            self.board.device("card_reader", DeviceStatus.STARTING)
             reader = IdCardReader(settings.port, baudrate=settings.baudrate)
             self.card_poller = CardPoller(
                 reader,
@@ -171,6 +187,7 @@ def _make_app_class() -> type[Any]:
         def _on_card_event(self, event: CardEvent) -> None:
             attract = self.screens.get_screen("attract")
             if isinstance(event, ReaderStatusChanged):
+                self.board.device("card_reader", event.status, event.problem)
                 attract.show_reader(_reader_state(event.status))
             elif isinstance(event, CardPlaced):
                 self._seen.add("card-placed")

@@ -34,6 +34,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--port", type=int, default=8620, help="embedded back end's port (0: any free port)")
     demo.add_argument("--config", type=Path, help="TOML file applied over the demo profile")
+
+    health = sub.add_parser("health", help="the device-health reporter (metrics, heartbeats, watchdog)")
+    health.add_argument("--config", type=Path, help=f"TOML config (default {DEFAULT_CONFIG_PATH} if present)")
+    health.add_argument("--profile", help="start from a named profile (production, demo)")
+    health.add_argument("--once", action="store_true", help="run every check once, print, exit 0/1/2")
+    health.add_argument("--format", choices=("prometheus", "json"), default="json", help="output of --once")
     return parser
 
 
@@ -41,6 +47,31 @@ def _load(path: Path | None, profile: str | None) -> KioskConfig:
     if path is None and profile is None and DEFAULT_CONFIG_PATH.is_file():
         path = DEFAULT_CONFIG_PATH
     return load_config(path, profile)
+
+
+def _health(cfg: KioskConfig, once: bool, fmt: str) -> int:
+    import json
+    import signal
+
+    from kiosk.health.reporter import Reporter, exit_code, standard_checks
+
+    reporter = Reporter(standard_checks(cfg))
+    if once:
+        results = reporter.run_once()
+        print(
+            reporter.metrics()
+            if fmt == "prometheus"
+            else json.dumps(reporter.summary(), ensure_ascii=False, indent=2)
+        )
+        return exit_code(results)
+    server = reporter.serve(cfg.health.metrics_host, cfg.health.metrics_port)
+    log.info("health reporter: metrics on http://%s:%d/metrics", *server.server_address[:2])
+    signal.signal(signal.SIGTERM, lambda *_: reporter.stop())
+    signal.signal(signal.SIGINT, lambda *_: reporter.stop())
+    reporter.run(cfg.health.interval_s)
+    server.shutdown()
+    server.server_close()
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
         from kiosk.demo import run_demo
 
         return run_demo(cfg, walkthrough=args.walkthrough, port=args.port)
+    if args.command == "health":
+        return _health(cfg, once=args.once, fmt=args.format)
 
     from kiosk.app import RunOptions, default_offscreen, run_app
 

@@ -52,6 +52,9 @@ class LoggingSection(_Section):
 
 class BackEndSection(_Section):
     url: AnyHttpUrl = AnyHttpUrl("https://fundcenter.invalid/")
+    # The center's CA bundle and the SPKI pins of its keys (sha256/BASE64), set at enrolment.
+    ca_bundle: Path | None = None
+    pins: tuple[str, ...] = ()
     # Seconds between reachability probes shown on the attract screen.
     probe_interval_s: float = Field(default=30.0, gt=0, le=3600)
     probe_timeout_s: float = Field(default=3.0, gt=0, le=30)
@@ -77,6 +80,25 @@ class PathsSection(_Section):
     def screenshots(self) -> Path:
         return self.var_dir / "screenshots"
 
+    @property
+    def shell_status(self) -> Path:
+        return self.var_dir / "run" / "shell-status.json"
+
+    @property
+    def outbox(self) -> Path:
+        return self.var_dir / "outbox.db"
+
+    @property
+    def identity(self) -> Path:
+        """The device key and certificate from enrolment."""
+        return self.var_dir / "identity"
+
+
+class HealthSection(_Section):
+    interval_s: float = Field(default=15.0, ge=1, le=3600)
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = Field(default=9732, ge=0, le=65535)
+
 
 class SimulationSection(_Section):
     # The demo runs every peripheral on its simulator; production must leave this off.
@@ -91,6 +113,7 @@ class KioskConfig(_Section):
     back_end: BackEndSection = BackEndSection()
     card_reader: CardReaderSection = CardReaderSection()
     paths: PathsSection = PathsSection()
+    health: HealthSection = HealthSection()
     simulation: SimulationSection = SimulationSection()
 
 

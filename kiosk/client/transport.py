@@ -240,9 +240,9 @@ class BackEndClient:
         seconds: float, deadline: Deadline, problem: errors.BackEndError, method: str, path: str
     ) -> None:
         if seconds >= deadline.remaining_s:
-            log.warning("%s %s: giving up before the deadline: %s", method, path, problem)
+            log.warning("giving up before the deadline: %s", problem)
             raise problem
-        log.info("%s %s: %s; retrying in %.2f s", method, path, problem, seconds)
+        log.info("%s; retrying in %.2f s", problem, seconds)
         time.sleep(seconds)
 
 

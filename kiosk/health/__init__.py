@@ -1,0 +1,1 @@
+"""Device health: small checks with typed results, Prometheus metrics, and the reporter process."""
