@@ -38,7 +38,11 @@ def fake_withdrawals() -> Iterator[tuple[str, Ledger]]:
             self.wfile.write(raw)
 
         def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length)
+            if len(body) != length:  # the request was cut: a real server never acts on half a body
+                self.close_connection = True
+                return
             key = self.headers.get("Idempotency-Key")
             if not key:
                 self._send(400, {"code": "idempotency.key_missing", "message": "缺少幂等键"})

@@ -66,7 +66,7 @@ class FaultProxy:
             client.close()
             return
         with client, upstream:
-            mode = "pass"
+            mode, new_request = "pass", True
             while not self._stop.is_set():
                 readable, _, _ = select.select([client, upstream], [], [], 0.5)
                 for sock in readable:
@@ -76,22 +76,24 @@ class FaultProxy:
                         return
                     if not data:
                         return
-                    if sock is client:  # a request (or the start of one) from the kiosk
-                        mode = self._choose()
-                        if mode == "drop":
-                            return
-                        if mode == "blackhole":
-                            self._stop.wait(30)
-                            return
-                        if mode == "delay":
-                            time.sleep(self.rng.uniform(0.2, 1.5))
+                    if sock is client:  # from the kiosk: a new request draws its fault, its rest follows
+                        if new_request:
+                            mode, new_request = self._choose(), False
+                            if mode == "drop":
+                                return
+                            if mode == "blackhole":
+                                self._stop.wait(30)
+                                return
+                            if mode == "delay":
+                                time.sleep(self.rng.uniform(0.2, 1.5))
                         upstream.sendall(data)
-                    elif mode == "cut":
+                        continue
+                    new_request = True  # the answer has begun: the kiosk's next bytes are a new request
+                    if mode == "cut":
                         # The request reached the back end; half of its answer reaches the kiosk.
                         client.sendall(data[: max(1, len(data) // 2)])
                         return
-                    else:
-                        client.sendall(data)
+                    client.sendall(data)
 
 
 @contextmanager
