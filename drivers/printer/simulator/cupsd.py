@@ -177,7 +177,7 @@ class PrivateCupsd:
             (root / sub).mkdir(parents=True, exist_ok=True)
         for name in _LINKED:
             link = root / "bin" / name
-            if not link.exists():
+            if (_SYSTEM_SERVERBIN / name).exists() and not link.is_symlink():
                 link.symlink_to(_SYSTEM_SERVERBIN / name)
         backend.install(root / "bin" / "backend")
         self.port = free_port()
