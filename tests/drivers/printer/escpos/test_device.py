@@ -11,6 +11,7 @@ from drivers.printer.escpos.protocol import Receipt
 from drivers.printer.health import PaperState
 from drivers.printer.simulator.escpos_engine import SimulatedReceiptPrinter
 from drivers.printer.simulator.escpos_pty import EscPosPty
+from drivers.printer.simulator.escpos_tcp import EscPosTcp
 from drivers.status import DeviceStatus
 
 RECEIPT = Receipt(
@@ -125,3 +126,10 @@ def test_no_such_port_is_no_device(tmp_path: object) -> None:
 def test_unknown_faults_are_rejected() -> None:
     with pytest.raises(ValueError, match="unknown faults"):
         SimulatedReceiptPrinter("on_fire")
+
+
+def test_a_network_printer_on_port_9100_style_tcp() -> None:
+    sim = SimulatedReceiptPrinter("paper_low")
+    with EscPosTcp(sim) as server, ReceiptPrinter(server.url) as printer:
+        assert printer.print_receipt(RECEIPT).paper is PaperState.LOW
+    assert sim.receipts[0].qr_codes == [RECEIPT.qr]
