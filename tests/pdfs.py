@@ -119,7 +119,7 @@ def sign_pdf(pdf: bytes, signer: Identity, ca: Identity) -> bytes:
     simple = signers.SimpleSigner(
         signing_cert=asn1_x509.Certificate.load(signer.cert.public_bytes(serialization.Encoding.DER)),
         signing_key=asn1_keys.PrivateKeyInfo.load(der_key),
-        cert_registry=SimpleCertificateStore.from_certs(
+        cert_registry=SimpleCertificateStore.from_certs(  # type: ignore[no-untyped-call]
             [asn1_x509.Certificate.load(ca.cert.public_bytes(serialization.Encoding.DER))]
         ),
     )
