@@ -29,10 +29,17 @@ class PrintedJob:
 
 
 class CupsDocumentPrinter:
-    def __init__(self, queue: CupsQueue, job_timeout_s: float = 60.0, poll_s: float = 0.05) -> None:
+    def __init__(
+        self,
+        queue: CupsQueue,
+        job_timeout_s: float = 60.0,
+        poll_s: float = 0.05,
+        options: dict[str, str] | None = None,
+    ) -> None:
         self.queue = queue
         self.job_timeout_s = job_timeout_s
         self.poll_s = poll_s
+        self.options = dict(options or {})  # lp -o, e.g. {"media": "iso_a4_210x297mm", "sides": "one-sided"}
 
     @property
     def name(self) -> str:
@@ -56,7 +63,7 @@ class CupsDocumentPrinter:
         """
         self.health().raise_unless_ready()
         started = time.monotonic()
-        job_id = transport.submit(self.queue, pdf, title)
+        job_id = transport.submit(self.queue, pdf, title, self.options)
         self.wait(job_id)
         return PrintedJob(job_id, self.name, time.monotonic() - started)
 

@@ -1,8 +1,8 @@
 """The CUPS command-line tools, each call with a time limit and a typed error; nothing blocks forever.
 
 We drive CUPS through ``lp``, ``cancel``, ``cupsenable``/``cupsdisable`` and ``ipptool`` rather than
-pycups: the tools ship with Debian's cups-client, cups-bsd and cups-ipp-utils, need no C build
-(pycups has no wheels), and every call runs in its own process that a timeout can always end.
+pycups: the tools ship with Debian's cups-client and cups-ipp-utils, need no C build (pycups has no
+wheels), and every call runs in its own process that a timeout can always end.
 """
 
 from __future__ import annotations

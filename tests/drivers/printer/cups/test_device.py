@@ -29,7 +29,7 @@ def pdftotext(path: Path) -> str:
 
 
 def test_a_pdf_prints_through_cupsd_into_a_file(cupsd: PrivateCupsd, pdf: Path) -> None:
-    printer = CupsDocumentPrinter(cupsd.queue())
+    printer = CupsDocumentPrinter(cupsd.queue(), options={"media": "iso_a4_210x297mm"})
     assert printer.health().device is DeviceStatus.ONLINE
     job = printer.print_pdf(pdf, "certificate")
     (printed,) = cupsd.printed()
