@@ -15,11 +15,13 @@ from pathlib import Path
 SCHEME = "kioskpdf"
 
 # Faults: errors stop the job (exit 1: cupsd applies the queue's ErrorPolicy, stop-printer by default);
-# warnings print; "slow" takes 2 s; "hang" waits until the fault is cleared or the job is cancelled.
+# warnings print; "slow" takes 2 s; "hang" waits until the fault is cleared or the job is cancelled;
+# "waiting-for-paper" is a USB printer out of paper: the job stays processing with media-empty-error
+# until paper comes (the fault is cleared) or the job is cancelled.
 # Offline is reported as offline-error: cupsd drops an offline-report reason when the backend fails.
 ERROR_FAULTS = ("media-empty", "media-jam", "door-open", "offline")
 WARNING_FAULTS = ("media-low", "toner-low")
-FAULTS = (*ERROR_FAULTS, *WARNING_FAULTS, "slow", "hang")
+FAULTS = (*ERROR_FAULTS, *WARNING_FAULTS, "slow", "hang", "waiting-for-paper")
 
 SCRIPT = r"""#!/bin/sh
 # kioskpdf CUPS backend (written by drivers/printer/simulator/cupsd.py): job file -> directory.
@@ -40,6 +42,10 @@ case "$fault" in
     sleep 2;;
   hang)
     while [ "$(head -n 1 "$dir/fault" 2>/dev/null)" = hang ]; do sleep 0.1; done;;
+  waiting-for-paper)
+    echo "STATE: +media-empty-error" >&2
+    while [ "$(head -n 1 "$dir/fault" 2>/dev/null)" = waiting-for-paper ]; do sleep 0.1; done
+    echo "STATE: -media-empty-error" >&2;;
 esac
 out="$dir/out/job-$1.pdf"
 if [ -n "$6" ]; then cat "$6" > "$out.part" || exit 1; else cat > "$out.part" || exit 1; fi

@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 
 from drivers.printer.escpos.protocol import ENCODING
 
-FAULT_NAMES = ("paper_low", "paper_out", "cover_open", "cutter_error", "silent")
+# runs_out: the roll ends after RUNS_OUT_AFTER printable bytes, in the middle of a receipt
+FAULT_NAMES = ("paper_low", "paper_out", "cover_open", "cutter_error", "silent", "runs_out")
+RUNS_OUT_AFTER = 40
 _FIXED = 0x12
 
 
@@ -46,6 +48,7 @@ class SimulatedReceiptPrinter:
         self.lost_bytes = 0  # data that arrived while the printer could not print
         self.unknown: list[bytes] = []  # commands this simulator does not know
         self.status_queries: list[int] = []
+        self.printed_bytes = 0
         self._buffer = bytearray()
         self._current = PrintedReceipt()
         self._line = _Line()
@@ -135,6 +138,9 @@ class SimulatedReceiptPrinter:
             self.unknown.append(bytes([first]))
             return 1
         self._line.add(first)
+        self.printed_bytes += 1
+        if "runs_out" in self.faults and self.printed_bytes >= RUNS_OUT_AFTER:
+            self.faults = (self.faults - {"runs_out"}) | {"paper_out"}
         return 1
 
     def _gs(self, buf: bytearray) -> int:  # noqa: PLR0911 - one return per command length

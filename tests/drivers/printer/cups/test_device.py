@@ -154,3 +154,14 @@ def test_no_cupsd_and_no_queue_are_no_device(cupsd: PrivateCupsd, pdf: Path) -> 
     assert gone.health().device is DeviceStatus.NO_DEVICE
     with pytest.raises(errors.PrinterUnavailable):
         transport.submit(cupsd.queue(timeout_s=2), pdf, "certificate")
+
+
+def test_a_printer_waiting_for_paper_mid_job_is_cancelled_and_reported(
+    cupsd: PrivateCupsd, pdf: Path
+) -> None:
+    printer = CupsDocumentPrinter(cupsd.queue())
+    cupsd.set_fault("waiting-for-paper")
+    with pytest.raises(errors.PaperOut):
+        printer.print_pdf(pdf, "certificate")
+    assert transport.job_info(cupsd.queue(), 1).state is JobState.CANCELED
+    assert cupsd.printed() == []

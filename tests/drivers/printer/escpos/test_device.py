@@ -133,3 +133,15 @@ def test_a_network_printer_on_port_9100_style_tcp() -> None:
     with EscPosTcp(sim) as server, ReceiptPrinter(server.url) as printer:
         assert printer.print_receipt(RECEIPT).paper is PaperState.LOW
     assert sim.receipts[0].qr_codes == [RECEIPT.qr]
+
+
+def test_paper_running_out_mid_receipt_is_caught_by_the_check_after(
+    sim: SimulatedReceiptPrinter, pty: EscPosPty
+) -> None:
+    sim.set_faults("runs_out")
+    with ReceiptPrinter(pty.path) as printer:
+        with pytest.raises(errors.PaperOut):
+            printer.print_receipt(RECEIPT)
+        assert printer.health().paper is PaperState.OUT
+    assert sim.receipts == []  # never cut: the member got half a receipt at most
+    assert sim.lost_bytes > 0
