@@ -8,7 +8,7 @@ import platform
 from importlib.metadata import version
 from pathlib import Path
 
-from bench import idcard, startup
+from bench import idcard, printer, startup
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
@@ -61,6 +61,7 @@ def main() -> int:
         "Runs (s): " + ", ".join(f"{r.first_frame_s:.2f}" for r in results),
         "",
         *idcard.section(),
+        *printer.section(),
     ]
     RESULTS.write_text("\n".join(lines), "utf-8")
     print("\n".join(lines))

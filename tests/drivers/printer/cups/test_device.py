@@ -1,0 +1,167 @@
+"""The document printer against a real private cupsd: jobs flow through cupsd to the kioskpdf backend."""
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from drivers.printer import errors
+from drivers.printer.cups import transport
+from drivers.printer.cups.device import CupsDocumentPrinter
+from drivers.printer.cups.protocol import JobState
+from drivers.printer.health import PaperState
+from drivers.printer.simulator.cupsd import PrivateCupsd
+from drivers.status import DeviceStatus
+from tests.pdfs import text_pdf
+
+LINES = ["Deposit certificate No. GJJ-2026-000123", "Verification code: 7F3K-Q9WD"]
+
+
+@pytest.fixture
+def pdf(tmp_path: Path) -> Path:
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(text_pdf(LINES))
+    return path
+
+
+def pdftotext(path: Path) -> str:
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_a_pdf_prints_through_cupsd_into_a_file(cupsd: PrivateCupsd, pdf: Path) -> None:
+    printer = CupsDocumentPrinter(cupsd.queue(), options={"media": "iso_a4_210x297mm"})
+    assert printer.health().device is DeviceStatus.ONLINE
+    job = printer.print_pdf(pdf, "certificate")
+    (printed,) = cupsd.printed()
+    assert printed.name == f"job-{job.job_id}.pdf"
+    assert printed.read_bytes() == pdf.read_bytes()
+    assert pdftotext(printed).split() == pdftotext(pdf).split()
+    assert transport.job_info(cupsd.queue(), job.job_id).state is JobState.COMPLETED
+
+
+def test_paper_out_stops_the_queue_cancels_the_job_and_says_so(cupsd: PrivateCupsd, pdf: Path) -> None:
+    printer = CupsDocumentPrinter(cupsd.queue())
+    cupsd.set_fault("media-empty")
+    with pytest.raises(errors.PaperOut) as failed:
+        printer.print_pdf(pdf, "certificate")
+    assert failed.value.message_zh == "打印纸已用完，请联系工作人员添加纸张"
+    assert "media-empty-error" in failed.value.reasons
+    health = printer.health()
+    assert (health.paper, health.device, health.can_print) == (PaperState.OUT, DeviceStatus.OFFLINE, False)
+    assert health.message_zh == failed.value.message_zh
+    assert cupsd.printed() == []
+    # nothing is left waiting to come out later, after the member has gone
+    assert transport.job_info(cupsd.queue(), 1).state is JobState.CANCELED
+
+    # the technician adds paper and resumes the queue; printing again works
+    with pytest.raises(errors.PaperOut):
+        printer.print_pdf(pdf, "certificate")  # still stopped: refused before submitting
+    cupsd.set_fault(None)
+    printer.resume()
+    assert printer.health().can_print
+    printer.print_pdf(pdf, "certificate")
+    assert len(cupsd.printed()) == 1
+    assert printer.health().paper is PaperState.FULL  # the backend cleared media-empty
+
+
+def test_a_stopped_queue_is_refused_before_submitting(cupsd: PrivateCupsd, pdf: Path) -> None:
+    printer = CupsDocumentPrinter(cupsd.queue())
+    transport.disable(cupsd.queue(), "maintenance")
+    health = printer.health()
+    assert (health.device, health.can_print) == (DeviceStatus.OFFLINE, False)
+    assert health.message_zh == "打印机已暂停服务，请联系工作人员"
+    with pytest.raises(errors.PrinterStopped):
+        printer.print_pdf(pdf, "certificate")
+    with pytest.raises(errors.JobNotFound):
+        transport.job_info(cupsd.queue(), 1)
+
+
+def test_a_job_submitted_to_a_queue_stopped_meanwhile_is_cancelled(cupsd: PrivateCupsd, pdf: Path) -> None:
+    printer = CupsDocumentPrinter(cupsd.queue())
+    transport.disable(cupsd.queue())
+    job_id = transport.submit(cupsd.queue(), pdf, "certificate")
+    with pytest.raises(errors.PrinterStopped):
+        printer.wait(job_id)
+    assert transport.job_info(cupsd.queue(), job_id).state is JobState.CANCELED
+
+
+@pytest.mark.parametrize(
+    ("fault", "error", "expected"),
+    [
+        ("media-jam", errors.PaperJam, (DeviceStatus.HARDWARE_ERROR, PaperState.JAMMED)),
+        ("door-open", errors.CoverOpen, (DeviceStatus.USER_ERROR, PaperState.FULL)),
+        ("offline", errors.PrinterOffline, (DeviceStatus.OFFLINE, PaperState.FULL)),
+    ],
+)
+def test_other_faults(
+    cupsd: PrivateCupsd,
+    pdf: Path,
+    fault: str,
+    error: type[errors.PrinterError],
+    expected: tuple[DeviceStatus, PaperState],
+) -> None:
+    printer = CupsDocumentPrinter(cupsd.queue())
+    cupsd.set_fault(fault)
+    with pytest.raises(error):
+        printer.print_pdf(pdf, "certificate")
+    health = printer.health()
+    assert (health.device, health.paper) == expected
+
+
+def test_warnings_still_print(cupsd: PrivateCupsd, pdf: Path) -> None:
+    printer = CupsDocumentPrinter(cupsd.queue())
+    cupsd.set_fault("toner-low")
+    printer.print_pdf(pdf, "certificate")
+    health = printer.health()
+    assert health.can_print
+    assert health.warnings == ("toner-low",)
+
+
+def test_a_job_that_does_not_finish_in_time_is_cancelled(cupsd: PrivateCupsd, pdf: Path) -> None:
+    printer = CupsDocumentPrinter(cupsd.queue(), job_timeout_s=0.5)
+    cupsd.set_fault("hang")
+    with pytest.raises(errors.PrinterTimeout):
+        printer.print_pdf(pdf, "certificate")
+    assert transport.job_info(cupsd.queue(), 1).state is JobState.CANCELED
+    assert printer.cancel(1) is False  # already over
+
+
+def test_a_job_cancelled_by_staff_reports_cancelled(cupsd: PrivateCupsd, pdf: Path) -> None:
+    printer = CupsDocumentPrinter(cupsd.queue())
+    cupsd.set_fault("hang")
+    job_id = transport.submit(cupsd.queue(), pdf, "certificate")
+    assert transport.cancel(cupsd.queue(), job_id) is True
+    with pytest.raises(errors.JobCancelled):
+        printer.wait(job_id)
+
+
+def test_abort_job_policy_gives_a_failed_job(tmp_path: Path, pdf: Path) -> None:
+    with PrivateCupsd(tmp_path / "abort", error_policy="abort-job") as server:
+        printer = CupsDocumentPrinter(server.queue())
+        server.set_fault("media-empty")
+        with pytest.raises((errors.JobFailed, errors.PaperOut)):
+            printer.print_pdf(pdf, "certificate")
+        assert transport.job_info(server.queue(), 1).state in {JobState.ABORTED, JobState.CANCELED}
+
+
+def test_no_cupsd_and_no_queue_are_no_device(cupsd: PrivateCupsd, pdf: Path) -> None:
+    missing = CupsDocumentPrinter(transport.CupsQueue("no-such-queue", cupsd.server))
+    assert missing.health().device is DeviceStatus.NO_DEVICE
+    with pytest.raises(errors.PrinterOffline):
+        missing.print_pdf(pdf, "certificate")
+    cupsd.stop()
+    gone = CupsDocumentPrinter(cupsd.queue(timeout_s=2))
+    assert gone.health().device is DeviceStatus.NO_DEVICE
+    with pytest.raises(errors.PrinterUnavailable):
+        transport.submit(cupsd.queue(timeout_s=2), pdf, "certificate")
+
+
+def test_a_printer_waiting_for_paper_mid_job_is_cancelled_and_reported(
+    cupsd: PrivateCupsd, pdf: Path
+) -> None:
+    printer = CupsDocumentPrinter(cupsd.queue())
+    cupsd.set_fault("waiting-for-paper")
+    with pytest.raises(errors.PaperOut):
+        printer.print_pdf(pdf, "certificate")
+    assert transport.job_info(cupsd.queue(), 1).state is JobState.CANCELED
+    assert cupsd.printed() == []
