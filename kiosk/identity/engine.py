@@ -1,19 +1,26 @@
 """Faces in a frame: HOG detection on a downscaled copy, 68 landmarks and the aligned chip at full size.
 
-``face_recognition`` (dlib) supplies the models. Detection runs on a copy whose longer side is at most
-``DetectorSettings.max_side`` (the HOG pass is what costs); boxes are scaled back, and landmarks and the
-chip for the encoding are taken from the full-resolution frame. Nothing here touches the disk.
+The models are the ones ``face_recognition`` uses (its ``face_recognition_models`` files) and the calls
+are the ones it makes: ``face_locations`` is dlib's HOG detector, ``face_landmarks`` the 68- and 5-point
+shape predictors, ``face_encodings`` an aligned chip through dlib's ResNet. They are loaded here
+directly because importing ``face_recognition.api`` also loads its CNN detector and a second ResNet
+into the kiosk process (about 40 MB for nothing; the ResNet lives in the encoder's helper process).
+
+Detection runs on a copy whose longer side is at most ``DetectorSettings.max_side`` (the HOG pass is
+what costs); boxes are scaled back, and landmarks and the chip for the encoding are taken from the
+full-resolution frame. Nothing here touches the disk.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import cv2
 import dlib
-import face_recognition.api as fr_api
+import face_recognition_models
 import numpy as np
 import numpy.typing as npt
 
@@ -87,6 +94,24 @@ def read_image(path: Path) -> Image:
     return np.asarray(image, dtype=np.uint8)
 
 
+class _Models:
+    """dlib's HOG detector and shape predictors, loaded once per process on first use."""
+
+    _lock = threading.Lock()
+    _loaded: tuple[Any, Any, Any] | None = None
+
+    @classmethod
+    def get(cls) -> tuple[Any, Any, Any]:
+        with cls._lock:
+            if cls._loaded is None:
+                cls._loaded = (
+                    dlib.get_frontal_face_detector(),
+                    dlib.shape_predictor(face_recognition_models.pose_predictor_model_location()),
+                    dlib.shape_predictor(face_recognition_models.pose_predictor_five_point_model_location()),
+                )
+            return cls._loaded
+
+
 def _points(shape: Any) -> Points:
     return np.array([(p.x, p.y) for p in shape.parts()], dtype=np.float64)
 
@@ -95,6 +120,7 @@ class FaceEngine:
     """Detection, landmarks and encodings; share one per process (the models are large)."""
 
     def __init__(self, encoder: Encoder | None = None) -> None:
+        self._detector, self._landmarks68, self._landmarks5 = _Models.get()
         self.encoder: Encoder = encoder if encoder is not None else InProcessEncoder()
 
     def detect(self, image: Image, settings: DetectorSettings = CAMERA_DETECTOR) -> list[Face]:
@@ -106,20 +132,20 @@ class FaceEngine:
             if scale == 1.0
             else cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
         )
-        rects = fr_api.face_detector(cv2.cvtColor(small, cv2.COLOR_BGR2RGB), settings.upsample)
+        rects = self._detector(cv2.cvtColor(small, cv2.COLOR_BGR2RGB), settings.upsample)
         rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
         faces = []
         for r in rects:
             box = Box(*(round(v / scale) for v in (r.left(), r.top(), r.right(), r.bottom())))
             rect = dlib.rectangle(box.left, box.top, box.right, box.bottom)
-            faces.append(Face(box, _points(fr_api.pose_predictor_68_point(rgb, rect))))
+            faces.append(Face(box, _points(self._landmarks68(rgb, rect))))
         return sorted(faces, key=lambda f: f.box.area, reverse=True)
 
     def chip(self, image: Image, face: Face) -> Chip:
         """The aligned 150×150 RGB chip the encoder wants, cut from the full-resolution frame."""
         rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
         b = face.box
-        shape = fr_api.pose_predictor_5_point(rgb, dlib.rectangle(b.left, b.top, b.right, b.bottom))
+        shape = self._landmarks5(rgb, dlib.rectangle(b.left, b.top, b.right, b.bottom))
         return np.asarray(dlib.get_face_chip(rgb, shape, size=150, padding=0.25), dtype=np.uint8)
 
     def encode(self, image: Image, face: Face) -> Encoding:
