@@ -47,7 +47,9 @@ def face_section(f: face.FaceBench) -> list[str]:
         f"camera frames), {f.frames} frames through `FaceVerifier.process`, the encoder in its helper "
         "process. "
         "Most frames detect and check (HOG on a 480 px copy, 68 landmarks, gates); the anchor frame and "
-        "the decision frames also encode (aligned chip, dlib ResNet).",
+        "the decision frames also encode (aligned chip, dlib ResNet). "
+        f"Load average (1 min) {f.load_before:.1f} before, {f.load_after:.1f} after: on a shared machine, "
+        "other work slows these numbers.",
         "",
         "| measure | value | target | |",
         "|---|---|---|---|",

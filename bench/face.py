@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import queue
 import resource
 import statistics
@@ -73,6 +74,8 @@ class FaceBench:
     nearest_impostor: float
     peak_rss_mb: float
     encoder_peak_rss_mb: float
+    load_before: float  # 1-minute load average: other work on the machine slows every number here
+    load_after: float
 
 
 def centred(engine: FaceEngine, name: str) -> Image:
@@ -179,6 +182,7 @@ def p95(values: list[float]) -> float:
 
 
 def measure() -> FaceBench:
+    load_before = os.getloadavg()[0]
     encoder: Encoder = ProcessEncoder()
     engine = FaceEngine(encoder)
     all_ms, detect_ms, encode_ms, verified = frame_times(engine)
@@ -202,6 +206,8 @@ def measure() -> FaceBench:
         verifications_per_s=rate,
         peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         encoder_peak_rss_mb=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        load_before=load_before,
+        load_after=os.getloadavg()[0],
         **calib,  # type: ignore[arg-type]
     )
 

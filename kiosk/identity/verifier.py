@@ -2,8 +2,10 @@
 face, then a match decision from several consistent frames. UI-agnostic; it emits :class:`Progress`.
 
 Phases: *align* (wait for a good frontal frame; encode it as the anchor of this face), *challenge* (the
-random liveness action), *confirm* (``frames_to_decide`` good frames, each encoded and compared with the
-reference and with the anchor). Verified only when all of the last ``frames_to_decide`` distances are
+random liveness action; the frame that completes it is encoded and must be the anchored face), *confirm*
+(``frames_to_decide`` good frames, each encoded and compared with the reference and with the anchor).
+When the tracker loses the face, the face it finds next is encoded and may carry on only if it is the
+anchored face. Verified only when all of the last ``frames_to_decide`` distances are
 within the threshold; not a match when all of them are beyond it; otherwise it keeps looking until the
 time limit. Encodings live in memory only and :meth:`FaceVerifier.wipe` clears them.
 """
@@ -29,7 +31,7 @@ from kiosk.identity.liveness import (
     random_challenge,
 )
 from kiosk.identity.quality import MESSAGES, Issue, QualityPolicy, assess
-from kiosk.identity.thresholds import MATCH_THRESHOLD
+from kiosk.identity.thresholds import LIBRARY_DEFAULT, MATCH_THRESHOLD
 from kiosk.identity.tracking import FaceTracker
 
 
@@ -83,6 +85,9 @@ class Progress:
 @dataclass(frozen=True)
 class VerifyPolicy:
     threshold: float = MATCH_THRESHOLD
+    # Same face as the anchor (a turned or blinking face encodes a little differently from a frontal
+    # one): looser than the match threshold, still far below the nearest impostor pair (0.69).
+    continuity_threshold: float = LIBRARY_DEFAULT
     frames_to_decide: int = 3
     time_limit_s: float = 30.0
     detector: DetectorSettings = CAMERA_DETECTOR
@@ -142,14 +147,20 @@ class FaceVerifier:
         track = self._tracker.update(face.box, t)
         if self._track is None:
             events.append(Progress(Step.FACE_FOUND, "", _STEP_MESSAGES[Step.FACE_FOUND]))
-        elif track != self._track and self._anchor is not None:
+        elif track != self._track and self._anchor is not None and not self._same_as_anchor(image, face):
+            # The tracker lost the face (a gap, a jump): only the same person may carry on.
             return self._finish(failed(Failure.FACE_CHANGED))
         self._track = track  # before the anchor nothing was decided: follow whoever is in front
         if self._anchor is None or self._liveness is None:
             return self._align(image, face, quality.issue, events)
         if self._liveness.outcome is Outcome.PENDING:
-            return self._challenge(image, face, t, track, events)
+            return self._challenge(image, face, t, events)
         return self._confirm(image, face, quality.issue, events)
+
+    def _same_as_anchor(self, image: Image, face: Face) -> bool:
+        """Encode this face and compare it with the anchor at the (looser) continuity threshold."""
+        assert self._anchor is not None  # noqa: S101 - callers check
+        return distance(self.engine.encode(image, face), self._anchor) <= self.policy.continuity_threshold
 
     def _is_attack(self, image: Image, face: Face) -> bool:
         if self.attack_detector is None:
@@ -168,16 +179,21 @@ class FaceVerifier:
         events.append(Progress(Step.CHALLENGE, str(self.challenge), self._liveness.prompt))
         return events
 
-    def _challenge(
-        self, image: Image, face: Face, t: float, track: int, events: list[Progress]
-    ) -> list[Progress]:
-        """Any face of this track counts here, frontal or not (a turn is not frontal)."""
+    def _challenge(self, image: Image, face: Face, t: float, events: list[Progress]) -> list[Progress]:
+        """Any face of this person counts here, frontal or not (a turn is not frontal).
+
+        The frame that completes the action is encoded too: whoever blinked or turned must be the
+        anchored face, so nobody can stand in for the action between a photo's frames.
+        """
         assert self._liveness is not None  # noqa: S101 - the caller checked
         h, w = image.shape[:2]
-        outcome = self._liveness.observe(Observation(t, track, face.landmarks, (w, h)))
+        # One person id for the whole verification: a track change was already checked above.
+        outcome = self._liveness.observe(Observation(t, 1, face.landmarks, (w, h)))
         if outcome is Outcome.FAILED:
             return self._finish(self._liveness_failure())
         if outcome is Outcome.PASSED:
+            if not self._same_as_anchor(image, face):
+                return self._finish(failed(Failure.FACE_CHANGED))
             events.append(Progress(Step.HOLD_STILL, "", _STEP_MESSAGES[Step.HOLD_STILL]))
         return events
 
@@ -189,7 +205,7 @@ class FaceVerifier:
             return self._adjust(issue, events)
         assert self._anchor is not None  # noqa: S101 - the caller checked
         encoding = self.engine.encode(image, face)
-        if distance(encoding, self._anchor) > self.policy.threshold:
+        if distance(encoding, self._anchor) > self.policy.continuity_threshold:
             return self._finish(failed(Failure.FACE_CHANGED))
         self.distances.append(distance(encoding, self.reference))
         return events + self._decide()

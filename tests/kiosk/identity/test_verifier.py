@@ -103,6 +103,31 @@ def test_a_swap_mid_challenge_is_caught_by_the_tracker(
     assert steps(play(verifier, images))[-1] == "failed:face_changed"
 
 
+def test_someone_standing_in_for_the_action_is_caught(
+    engine: FaceEngine, camera_view: View, obama: Encoding
+) -> None:
+    """A photo of the member, someone else turning in its place for the action, the photo again."""
+    verifier = FaceVerifier(engine, obama, POLICY, challenge=Challenge.TURN_RIGHT)
+    stand_in = "kit_harington_2.jpg"  # another person, turned to his right, in the same place
+    events = play(verifier, frames(camera_view, *[FRONT] * 5, stand_in, *[FRONT] * 4))
+    assert steps(events) == ["face_found", "challenge:turn_right", "failed:face_changed"]
+
+
+def test_the_same_member_is_found_again_after_a_gap(
+    engine: FaceEngine, camera_view: View, obama: Encoding
+) -> None:
+    """The face is lost for longer than the tracker waits (a new track), but it is the same person."""
+    empty = np.full((480, 640, 3), 100, np.uint8)
+    images = [
+        *frames(camera_view, *[FRONT] * 5),
+        *[empty] * 12,
+        *frames(camera_view, *[FRONT] * 3, LEFT, *[FRONT] * 4),
+    ]
+    patient = VerifyPolicy(time_limit_s=10.0, liveness=LivenessPolicy(time_limit_s=4.0))
+    verifier = FaceVerifier(engine, obama, patient, challenge=Challenge.TURN_LEFT)
+    assert steps(play(verifier, images))[-1] == "verified"
+
+
 def test_quality_messages_are_given_once_per_change(
     engine: FaceEngine, camera_view: View, obama: Encoding
 ) -> None:
