@@ -46,8 +46,10 @@ def face_section(f: face.FaceBench) -> list[str]:
         f"{f.verified_runs} whole verifications (turn-left challenge, photos of one person lined up as "
         f"camera frames), {f.frames} frames through `FaceVerifier.process`, the encoder in its helper "
         "process. "
-        "Most frames detect and check (HOG on a 480 px copy, 68 landmarks, gates); the anchor frame and "
-        "the decision frames also encode (aligned chip, dlib ResNet). "
+        "Most frames detect and check (HOG on a 480 px copy, 68 landmarks, gates); the anchor frame, the "
+        "frame that completes the action and the three decision frames also encode (aligned chip, dlib "
+        "ResNet). The challenge here is short (a member takes longer, so a real session has a larger "
+        "share of detect-only frames). "
         f"Load average (1 min) {f.load_before:.1f} before, {f.load_after:.1f} after: on a shared machine, "
         "other work slows these numbers.",
         "",
