@@ -27,7 +27,9 @@ def _parser() -> argparse.ArgumentParser:
         "face-verify",
         help="compare the largest faces of two photos (or every pair in --pairs FILE) at the kiosk threshold",
     )
-    face.add_argument("reference", nargs="?", type=Path, help="the reference photo (e.g. the card photo)")
+    face.add_argument(
+        "reference", nargs="?", type=Path, help="the reference: a photo, or a .json array of 128 numbers"
+    )
     face.add_argument("probe", nargs="?", type=Path, help="the photo to check against it")
     face.add_argument("--pairs", type=Path, help="a file of lines 'REFERENCE PROBE'; one result a line")
     face.add_argument("--threshold", type=float, help="distance threshold (default: the calibrated one)")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from kiosk.identity.encoder import Encoding
 from kiosk.identity.engine import PHOTO_DETECTOR, FaceEngine, FaceInputError, distance, read_image
+from kiosk.identity.reference import read_encoding_file
 from kiosk.identity.thresholds import MATCH_THRESHOLD
 
 
@@ -36,10 +37,17 @@ def encode_photo(engine: FaceEngine, path: Path) -> tuple[Encoding, int]:
     return engine.encode(image, faces[0]), len(faces)
 
 
+def encode_reference(engine: FaceEngine, path: Path) -> Encoding:
+    """A reference is a photo, or a ``.json`` file with the 128 numbers the back end supplies."""
+    if path.suffix.lower() == ".json":
+        return read_encoding_file(path)
+    return encode_photo(engine, path)[0]
+
+
 def compare_photos(
     engine: FaceEngine, reference: Path, probe: Path, threshold: float = MATCH_THRESHOLD
 ) -> Comparison:
-    ref, _ = encode_photo(engine, reference)
+    ref = encode_reference(engine, reference)
     enc, faces = encode_photo(engine, probe)
     d = distance(ref, enc)
     return Comparison(match=d <= threshold, distance=d, threshold=threshold, faces_in_probe=faces)
@@ -59,12 +67,8 @@ def compare_pairs(
     engine: FaceEngine, text: str, threshold: float = MATCH_THRESHOLD
 ) -> Iterator[dict[str, object]]:
     """One result object per pair; a pair that cannot be compared carries ``error`` instead."""
-    cache: dict[Path, tuple[Encoding, int]] = {}
-
-    def encoded(path: Path) -> tuple[Encoding, int]:
-        if path not in cache:
-            cache[path] = encode_photo(engine, path)
-        return cache[path]
+    references: dict[Path, Encoding] = {}
+    probes: dict[Path, tuple[Encoding, int]] = {}
 
     for item in read_pairs(text):
         if isinstance(item, str):
@@ -72,8 +76,11 @@ def compare_pairs(
             continue
         reference, probe = item
         try:
-            ref, _ = encoded(reference)
-            enc, faces = encoded(probe)
+            if reference not in references:
+                references[reference] = encode_reference(engine, reference)
+            if probe not in probes:
+                probes[probe] = encode_photo(engine, probe)
+            ref, (enc, faces) = references[reference], probes[probe]
         except FaceInputError as exc:
             yield {"reference": str(reference), "probe": str(probe), "error": str(exc)}
             continue

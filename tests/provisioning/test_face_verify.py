@@ -94,6 +94,22 @@ def test_pairs_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "match" not in lines[2]
 
 
+def test_reference_as_the_back_ends_encoding(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kiosk.identity.compare import encode_photo
+    from kiosk.identity.engine import FaceEngine
+
+    encoding, _ = encode_photo(FaceEngine(), FACES / "obama_1.jpg")
+    reference = tmp_path / "member.json"
+    reference.write_text(json.dumps([float(v) for v in encoding]), "utf-8")
+    code, result = run_json(capsys, str(reference), str(FACES / "obama_2.jpg"))
+    assert code == 0
+    assert result["match"] is True
+    reference.write_text("[1, 2, 3]", "utf-8")
+    assert main(["face-verify", str(reference), str(FACES / "obama_2.jpg")]) == 2
+    expected = f"face-verify: {reference}: a reference encoding has 128 numbers"
+    assert capsys.readouterr().err.strip() == expected
+
+
 def test_arguments_are_checked(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["face-verify", str(FACES / "obama_1.jpg")]) == 2
     assert "REFERENCE PROBE" in capsys.readouterr().err
