@@ -79,14 +79,14 @@ class LivenessChallenge:
 
     kind: Challenge
     policy: LivenessPolicy = LivenessPolicy()
-    outcome: Outcome = Outcome.PENDING
-    failure: LivenessFailure | None = None
-    _started: float | None = None
-    _track: int | None = None
-    _ears: list[float] = field(default_factory=list)
-    _ratios: list[float] = field(default_factory=list)
-    _closed: bool = False
-    _wrong_way: bool = False
+    outcome: Outcome = field(default=Outcome.PENDING, init=False)
+    failure: LivenessFailure | None = field(default=None, init=False)
+    _started: float | None = field(default=None, init=False)
+    _track: int | None = field(default=None, init=False)
+    _ears: list[float] = field(default_factory=list, init=False)
+    _ratios: list[float] = field(default_factory=list, init=False)
+    _closed: bool = field(default=False, init=False)
+    _wrong_way: bool = field(default=False, init=False)
 
     @property
     def prompt(self) -> str:

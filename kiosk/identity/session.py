@@ -1,6 +1,9 @@
 """Verification off the UI thread: the screen's clock calls :meth:`VerificationSession.pump`; the newest
 camera frame goes to a worker unless one is still being processed, in which case frames are dropped
 (counted), never queued. Progress events come back on the UI thread through :class:`~kiosk.workers.Workers`.
+
+The kiosk builds one ``FaceEngine(ProcessEncoder())`` at start-up and shares it between sessions: the
+encoder then runs in its helper process, and the grabber and the UI keep their frame rate meanwhile.
 """
 
 from __future__ import annotations

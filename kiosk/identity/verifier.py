@@ -106,15 +106,15 @@ class FaceVerifier:
     policy: VerifyPolicy = field(default_factory=VerifyPolicy)
     challenge: Challenge = field(default_factory=random_challenge)
     attack_detector: PresentationAttackDetector | None = None
-    result: Progress | None = None
-    distances: list[float] = field(default_factory=list)  # to the reference, frames after the challenge
-    anchor_distance: float | None = None  # the frame before the challenge (reported, not decided on)
-    _started: float | None = None
-    _tracker: FaceTracker = field(default_factory=FaceTracker)
-    _track: int | None = None
-    _anchor: Encoding | None = None
-    _liveness: LivenessChallenge | None = None
-    _last_issue: Issue | None = None
+    result: Progress | None = field(default=None, init=False)
+    distances: list[float] = field(default_factory=list, init=False)  # to the reference, after the challenge
+    anchor_distance: float | None = field(default=None, init=False)  # before the challenge (not decided on)
+    _started: float | None = field(default=None, init=False)
+    _tracker: FaceTracker = field(default_factory=FaceTracker, init=False)
+    _track: int | None = field(default=None, init=False)
+    _anchor: Encoding | None = field(default=None, init=False)
+    _liveness: LivenessChallenge | None = field(default=None, init=False)
+    _last_issue: Issue | None = field(default=None, init=False)
 
     @property
     def done(self) -> bool:
