@@ -4,9 +4,10 @@ aspect ratio below the member's own open-eye level; a turn is the nose tip movin
 eye corners, away from where it rested when the challenge began.
 
 What it stops and what it does not: a printed photo or a phone held still cannot blink or turn its
-head in 3D on request, so it fails. A video replayed on a screen that happens to show the requested
-action, or a 3D mask, can pass: that needs a presentation-attack detector in hardware (an IR or depth
-camera), which plugs in through :class:`PresentationAttackDetector`.
+head in 3D on request, so it fails (swivelling a flat picture squeezes it evenly: the nose stays where
+it was between the eye corners, which is not a turn). A video replayed on a screen that happens to
+show the requested action, or a 3D mask, can pass: that needs a presentation-attack detector in
+hardware (an IR or depth camera), which plugs in through :class:`PresentationAttackDetector`.
 """
 
 from __future__ import annotations

@@ -108,6 +108,17 @@ def test_turn_the_wrong_way_fails_at_the_time_limit(model: Points, kind: Challen
     assert challenge.failure is LivenessFailure.WRONG_DIRECTION
 
 
+@pytest.mark.parametrize("kind", [Challenge.TURN_LEFT, Challenge.TURN_RIGHT])
+def test_a_printed_photo_swivelled_is_not_a_head_turn(model: Points, kind: Challenge) -> None:
+    """A flat picture turned about its vertical axis: the nose stays between the eye corners."""
+    flat = model.copy()
+    flat[:, 2] = 0.0
+    challenge = LivenessChallenge(kind, LivenessPolicy(time_limit_s=2.0))
+    yaws = [0.0] * 4 + [10.0, 25.0, 40.0, 40.0, 25.0, 10.0, -10.0, -25.0, -40.0, -40.0] + [0.0] * 10
+    assert run(challenge, [jitter(project(flat, y), i) for i, y in enumerate(yaws)]) is Outcome.FAILED
+    assert challenge.failure is LivenessFailure.TIMEOUT
+
+
 def test_small_head_movements_are_not_a_turn(model: Points) -> None:
     challenge = LivenessChallenge(Challenge.TURN_LEFT, LivenessPolicy(time_limit_s=3.0))
     frames = [jitter(project(model, 3.0 * np.sin(i / 3)), i) for i in range(40)]
