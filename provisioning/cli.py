@@ -1,7 +1,8 @@
 """``kiosk-provision``: the field technician's tool (a thin CLI over library functions).
 
-Today it checks a kiosk's configuration and reads ID cards; discovery, self-test, enrolment,
-installation and the report arrive with their issues.
+Today it checks a kiosk's configuration, reads ID cards and compares two face photos
+(``face-verify``, also in bulk for calibration); discovery, self-test, enrolment, installation and
+the report arrive with their issues.
 """
 
 from __future__ import annotations
@@ -31,6 +32,17 @@ def _parser() -> argparse.ArgumentParser:
     card.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for a card (default 10)")
     card.add_argument("--baudrate", type=int, default=115200)
     card.add_argument("--json", action="store_true", help="print the card as one JSON object")
+    face = sub.add_parser(
+        "face-verify",
+        help="compare the largest faces of two photos (or every pair in --pairs FILE) at the kiosk threshold",
+    )
+    face.add_argument(
+        "reference", nargs="?", type=Path, help="the reference: a photo, or a .json array of 128 numbers"
+    )
+    face.add_argument("probe", nargs="?", type=Path, help="the photo to check against it")
+    face.add_argument("--pairs", type=Path, help="a file of lines 'REFERENCE PROBE'; one result a line")
+    face.add_argument("--threshold", type=float, help="distance threshold (default: the calibrated one)")
+    face.add_argument("--json", action="store_true", help="print JSON (one object a line with --pairs)")
     return parser
 
 
@@ -49,8 +61,50 @@ def config_check(path: Path, profile: str | None, as_json: bool) -> int:
     return 0
 
 
+def face_verify(args: argparse.Namespace) -> int:
+    from kiosk.identity import compare  # noqa: PLC0415 - loads dlib's models; only this command needs them
+    from kiosk.identity.engine import FaceEngine, FaceInputError  # noqa: PLC0415
+    from kiosk.identity.thresholds import MATCH_THRESHOLD  # noqa: PLC0415
+
+    if (args.pairs is None) == (args.reference is None or args.probe is None):
+        print("face-verify: give REFERENCE PROBE, or --pairs FILE", file=sys.stderr)
+        return 2
+    threshold = MATCH_THRESHOLD if args.threshold is None else args.threshold
+    if args.pairs is not None:
+        try:
+            text = args.pairs.read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"face-verify: {args.pairs}: cannot read ({exc})", file=sys.stderr)
+            return 2
+        engine = FaceEngine()  # the models load once for every pair
+        for line in compare.compare_pairs(engine, text, threshold):
+            if args.json:
+                print(json.dumps(line, ensure_ascii=False), flush=True)
+            else:
+                outcome = line.get("error") or ("match" if line["match"] else "no match")
+                print(f"{line['reference']} {line['probe']}: {outcome} {line.get('distance', '')}")
+        return 0
+    try:
+        result = compare.compare_photos(FaceEngine(), args.reference, args.probe, threshold)
+    except FaceInputError as exc:
+        print(f"face-verify: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result.as_dict()))
+    else:
+        verdict = "MATCH" if result.match else "NO MATCH"
+        sign = "≤" if result.match else ">"
+        print(
+            f"{verdict}: distance {result.distance:.3f} {sign} threshold {result.threshold:.2f} "
+            f"({result.faces_in_probe} face(s) in the probe)"
+        )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "read-card":
         return read_card_command(args.port, args.timeout, args.json, args.baudrate)
+    if args.command == "face-verify":
+        return face_verify(args)
     return config_check(args.config, args.profile, args.json)
