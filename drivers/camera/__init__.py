@@ -2,13 +2,14 @@
 keeps only the newest frame and reconnects (device), and a simulator that plays photos or a clip."""
 
 from drivers.camera.device import Camera, Frame
-from drivers.camera.protocol import CameraStatus, DeviceState
+from drivers.camera.protocol import CameraStatus
+from drivers.status import DeviceStatus
 from drivers.camera.transport import FrameSource, OpenCVSource, SourceUnavailable
 
 __all__ = [
     "Camera",
     "CameraStatus",
-    "DeviceState",
+    "DeviceStatus",
     "Frame",
     "FrameSource",
     "OpenCVSource",

@@ -16,7 +16,8 @@ from types import TracebackType
 
 import numpy as np
 
-from drivers.camera.protocol import CameraStatus, DeviceState, FpsMeter
+from drivers.camera.protocol import CameraStatus, FpsMeter
+from drivers.status import DeviceStatus
 from drivers.camera.transport import FrameSource, Image, SourceUnavailable
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ class Camera:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._frame: Frame | None = None
-        self._state = DeviceState.OFFLINE
+        self._state = DeviceStatus.OFFLINE
         self._detail = ""
         self._meter = FpsMeter()
         self._frames = 0
@@ -65,7 +66,7 @@ class Camera:
         if self._thread is not None:
             return
         self._stop.clear()
-        self._set_state(DeviceState.STARTING)
+        self._set_state(DeviceStatus.STARTING)
         self._thread = threading.Thread(target=self._run, name="camera-grabber", daemon=True)
         self._thread.start()
 
@@ -77,7 +78,7 @@ class Camera:
         self._source.close()
         with self._cond:
             self._frame = None
-            self._state = DeviceState.OFFLINE
+            self._state = DeviceStatus.OFFLINE
             self._cond.notify_all()
 
     def __enter__(self) -> Camera:
@@ -110,15 +111,15 @@ class Camera:
         with self._cond:
             state, detail = self._state, self._detail
             age = None if self._frame is None else now - self._frame.t
-            if state is DeviceState.ONLINE and age is not None and age > self._stale_after_s:
-                state, detail = DeviceState.HARDWARE_ERROR, f"no frames for {age:.1f} s"
+            if state is DeviceStatus.ONLINE and age is not None and age > self._stale_after_s:
+                state, detail = DeviceStatus.HARDWARE_ERROR, f"no frames for {age:.1f} s"
             if (
-                state is DeviceState.ONLINE
+                state is DeviceStatus.ONLINE
                 and self._frozen_after_s is not None
                 and self._changed_at is not None
                 and now - self._changed_at > self._frozen_after_s
             ):
-                state, detail = DeviceState.HARDWARE_ERROR, "frozen picture"
+                state, detail = DeviceStatus.HARDWARE_ERROR, "frozen picture"
             return CameraStatus(
                 state=state,
                 fps=self._meter.fps(now),
@@ -130,14 +131,17 @@ class Camera:
             )
 
     # the grabber
-    def _set_state(self, state: DeviceState, detail: str = "") -> None:
+    def _set_state(self, state: DeviceStatus, detail: str = "") -> None:
         with self._cond:
             old = self._state
             self._state, self._detail = state, detail
         if old is not state:
-            if state in (DeviceState.NO_DEVICE, DeviceState.HARDWARE_ERROR):
+            if state in (DeviceStatus.NO_DEVICE, DeviceStatus.HARDWARE_ERROR):  # gone, not merely starting
                 log.warning("camera went away", extra={"ctx": {"state": str(state), "detail": detail}})
-            elif state is DeviceState.ONLINE and old in (DeviceState.NO_DEVICE, DeviceState.HARDWARE_ERROR):
+            elif state is DeviceStatus.ONLINE and old in (
+                DeviceStatus.NO_DEVICE,
+                DeviceStatus.HARDWARE_ERROR,
+            ):
                 log.info("camera is back", extra={"ctx": {"reconnects": self._reconnects}})
 
     def _run(self) -> None:
@@ -148,7 +152,7 @@ class Camera:
                 try:
                     self._source.open()
                 except SourceUnavailable as exc:
-                    self._set_state(DeviceState.NO_DEVICE, str(exc))
+                    self._set_state(DeviceStatus.NO_DEVICE, str(exc))
                     self._stop.wait(self._reconnect_delay_s)
                     continue
                 if ever_opened:
@@ -159,18 +163,18 @@ class Camera:
                 image = self._source.read()
             except SourceUnavailable as exc:
                 image, failed = None, self._failed_reads_limit
-                self._set_state(DeviceState.NO_DEVICE, str(exc))
+                self._set_state(DeviceStatus.NO_DEVICE, str(exc))
             except Exception as exc:  # noqa: BLE001 - a driver fault must not kill the grabber; reported
                 image, failed = None, self._failed_reads_limit
-                self._set_state(DeviceState.HARDWARE_ERROR, f"{type(exc).__name__}: {exc}")
+                self._set_state(DeviceStatus.HARDWARE_ERROR, f"{type(exc).__name__}: {exc}")
             if image is None:
                 failed += 1
                 with self._cond:
                     self._dropped += 1
                 if failed >= self._failed_reads_limit:
                     self._source.close()
-                    if self._state not in (DeviceState.NO_DEVICE, DeviceState.HARDWARE_ERROR):
-                        self._set_state(DeviceState.NO_DEVICE, f"{failed} reads in a row delivered nothing")
+                    if self._state not in (DeviceStatus.NO_DEVICE, DeviceStatus.HARDWARE_ERROR):
+                        self._set_state(DeviceStatus.NO_DEVICE, f"{failed} reads in a row delivered nothing")
                     self._stop.wait(self._reconnect_delay_s)
                 continue
             failed = 0
@@ -186,8 +190,8 @@ class Camera:
             self._meter.tick(now)
             self._frame = Frame(image=image, seq=self._frames, t=now)
             self._cond.notify_all()
-        if self._state is not DeviceState.ONLINE:
-            self._set_state(DeviceState.ONLINE)
+        if self._state is not DeviceStatus.ONLINE:
+            self._set_state(DeviceStatus.ONLINE)
 
 
 def _same_picture(a: Image, b: Image) -> bool:

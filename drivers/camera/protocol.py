@@ -8,26 +8,16 @@ from __future__ import annotations
 import re
 from collections import deque
 from dataclasses import dataclass
-from enum import StrEnum
 
-
-class DeviceState(StrEnum):
-    """XFS4IoT common device status values that a camera can be in."""
-
-    ONLINE = "online"
-    OFFLINE = "offline"
-    STARTING = "starting"
-    NO_DEVICE = "noDevice"
-    HARDWARE_ERROR = "hardwareError"
-
+from drivers.status import DeviceStatus
 
 # The states in which a session cannot use the camera.
-UNUSABLE_STATES = frozenset({DeviceState.OFFLINE, DeviceState.NO_DEVICE, DeviceState.HARDWARE_ERROR})
+UNUSABLE_STATES = frozenset({DeviceStatus.OFFLINE, DeviceStatus.NO_DEVICE, DeviceStatus.HARDWARE_ERROR})
 
 
 @dataclass(frozen=True)
 class CameraStatus:
-    state: DeviceState
+    state: DeviceStatus
     fps: float  # frames delivered per second over the last few seconds
     last_frame_age_s: float | None  # None before the first frame
     frames: int  # delivered since open

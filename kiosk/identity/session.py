@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from drivers.camera import Camera, DeviceState
+from drivers.camera import Camera, DeviceStatus
 from drivers.camera.protocol import UNUSABLE_STATES
 from kiosk.identity.scratch import SessionScratch
 from kiosk.identity.verifier import FaceVerifier, Failure, Progress, failed
@@ -48,7 +48,7 @@ class VerificationSession:
         """Call on the UI thread at the screen's rate; True when a frame was handed to a worker."""
         if self.done:
             return False
-        if self.camera.status().state in UNUSABLE_STATES - {DeviceState.OFFLINE}:
+        if self.camera.status().state in UNUSABLE_STATES - {DeviceStatus.OFFLINE}:
             self._finish_with(failed(Failure.CAMERA))
             return False
         frame = self.camera.latest()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from drivers.camera import Camera, DeviceState, OpenCVSource
+from drivers.camera import Camera, DeviceStatus, OpenCVSource
 from drivers.camera.simulator import SimFaults, SimulatedCamera, letterbox
 
 FACES = Path(__file__).resolve().parents[2] / "fixtures" / "faces"
@@ -34,11 +34,11 @@ def test_plays_stills_at_the_chosen_size_and_rate() -> None:
         assert frame.image.shape == (480, 640, 3)
         eventually(lambda: camera.status().frames >= 40)
         status = camera.status()
-        assert status.state is DeviceState.ONLINE
+        assert status.state is DeviceStatus.ONLINE
         assert 50 <= status.fps <= 110
         assert status.last_frame_age_s is not None
         assert status.last_frame_age_s < 0.5
-    assert camera.status().state is DeviceState.OFFLINE
+    assert camera.status().state is DeviceStatus.OFFLINE
 
 
 def test_plays_the_clip_in_a_loop_letterboxed() -> None:
@@ -71,13 +71,13 @@ def test_dropped_frames_are_counted_and_do_not_stop_the_stream() -> None:
         eventually(lambda: camera.status().frames >= 30)
         status = camera.status()
         assert status.dropped >= 10
-        assert status.state is DeviceState.ONLINE
+        assert status.state is DeviceStatus.ONLINE
 
 
 def test_a_frozen_picture_is_a_hardware_error() -> None:
     sim = SimulatedCamera(STILLS, fps=100, faults=SimFaults(freeze_after=5))
     with Camera(sim, frozen_after_s=0.3) as camera:
-        eventually(lambda: camera.status().state is DeviceState.HARDWARE_ERROR)
+        eventually(lambda: camera.status().state is DeviceStatus.HARDWARE_ERROR)
         status = camera.status()
         assert status.detail == "frozen picture"
         assert status.fps > 0  # frames still arrive: only the picture is stuck
@@ -87,33 +87,33 @@ def test_disconnect_then_reconnect() -> None:
     faults = SimFaults(disconnect_after=10, reconnect_after_s=0.3)
     sim = SimulatedCamera(STILLS, fps=100, faults=faults)
     with Camera(sim, reconnect_delay_s=0.05) as camera:
-        eventually(lambda: camera.status().state is DeviceState.NO_DEVICE)
+        eventually(lambda: camera.status().state is DeviceStatus.NO_DEVICE)
         assert "unplugged" in camera.status().detail
-        eventually(lambda: camera.status().reconnects >= 1 and camera.status().state is DeviceState.ONLINE)
+        eventually(lambda: camera.status().reconnects >= 1 and camera.status().state is DeviceStatus.ONLINE)
 
 
 def test_unplugged_device_stays_nodevice_until_plugged() -> None:
     sim = SimulatedCamera(STILLS, fps=100)
     sim.unplug()
     with Camera(sim, reconnect_delay_s=0.02) as camera:
-        eventually(lambda: camera.status().state is DeviceState.NO_DEVICE)
+        eventually(lambda: camera.status().state is DeviceStatus.NO_DEVICE)
         assert camera.latest() is None
         sim.plug()
         assert camera.wait_frame(0, timeout=5) is not None
-        assert camera.status().state is DeviceState.ONLINE
+        assert camera.status().state is DeviceStatus.ONLINE
 
 
 def test_stale_stream_is_reported() -> None:
     sim = SimulatedCamera(STILLS, fps=1)  # a stream that delivers far too rarely
     with Camera(sim, stale_after_s=0.2) as camera:
         assert camera.wait_frame(0, timeout=5) is not None
-        eventually(lambda: camera.status().state is DeviceState.HARDWARE_ERROR)
+        eventually(lambda: camera.status().state is DeviceStatus.HARDWARE_ERROR)
         assert camera.status().detail.startswith("no frames for")
 
 
 def test_opencv_transport_on_a_missing_device_reports_nodevice() -> None:
     with Camera(OpenCVSource("/dev/video-does-not-exist"), reconnect_delay_s=0.05) as camera:
-        eventually(lambda: camera.status().state is DeviceState.NO_DEVICE)
+        eventually(lambda: camera.status().state is DeviceStatus.NO_DEVICE)
         assert "no such device" in camera.status().detail
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from drivers.camera.protocol import CameraStatus, DeviceState, FpsMeter, is_device_path, is_url, parse_source
+from drivers.camera.protocol import CameraStatus, DeviceStatus, FpsMeter, is_device_path, is_url, parse_source
 
 
 @pytest.mark.parametrize(
@@ -48,6 +48,6 @@ def test_fps_meter_over_a_window() -> None:
 
 
 def test_status_serialises_xfs_strings() -> None:
-    status = CameraStatus(DeviceState.NO_DEVICE, 0.0, None, 0, 3, 1, "unplugged")
+    status = CameraStatus(DeviceStatus.NO_DEVICE, 0.0, None, 0, 3, 1, "unplugged")
     assert status.as_dict()["state"] == "noDevice"
-    assert str(DeviceState.HARDWARE_ERROR) == "hardwareError"
+    assert str(DeviceStatus.HARDWARE_ERROR) == "hardwareError"
