@@ -3,8 +3,8 @@ keeps only the newest frame and reconnects (device), and a simulator that plays 
 
 from drivers.camera.device import Camera, Frame
 from drivers.camera.protocol import CameraStatus
-from drivers.status import DeviceStatus
 from drivers.camera.transport import FrameSource, OpenCVSource, SourceUnavailable
+from drivers.status import DeviceStatus
 
 __all__ = [
     "Camera",

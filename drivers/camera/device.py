@@ -17,8 +17,8 @@ from types import TracebackType
 import numpy as np
 
 from drivers.camera.protocol import CameraStatus, FpsMeter
-from drivers.status import DeviceStatus
 from drivers.camera.transport import FrameSource, Image, SourceUnavailable
+from drivers.status import DeviceStatus
 
 log = logging.getLogger(__name__)
 
