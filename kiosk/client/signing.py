@@ -19,7 +19,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 LABEL = "sig1"
-COVERED = ("@method", "@path", "@query", "content-digest", "x-kiosk-device")
+COVERED = ("@method", "@path", "@query", "content-digest", "x-device-id")
 OPTIONAL = ("idempotency-key",)
 
 

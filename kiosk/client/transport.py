@@ -188,7 +188,7 @@ class BackEndClient:
         headers = {
             "Accept": "application/json",
             "Content-Digest": content_digest(payload),
-            "X-Kiosk-Device": self.settings.device_id,
+            "X-Device-Id": self.settings.device_id,
         }
         if payload:
             headers["Content-Type"] = "application/json"

@@ -51,7 +51,7 @@ def signed() -> tuple[Signer, dict[str, str], bytes, str]:
     url = "https://fund.example/api/v1/withdrawals?lang=zh"
     headers = {
         "Content-Digest": content_digest(body),
-        "X-Kiosk-Device": "KIOSK-0001",
+        "X-Device-Id": "KIOSK-0001",
         "Idempotency-Key": "k-1",
     }
     headers |= signer.sign("POST", url, headers, created=1_800_000_000)
@@ -72,7 +72,7 @@ def test_sign_and_verify(signed: tuple[Signer, dict[str, str], bytes, str]) -> N
         (lambda h, b: (h, b + b" "), "Content-Digest"),
         (lambda h, b: ({**h, "Idempotency-Key": "k-2"}, b), "does not verify"),
         (lambda h, b: ({k: v for k, v in h.items() if k != "Signature"}, b), "not signed"),
-        (lambda h, b: ({**h, "X-Kiosk-Device": "KIOSK-0002"}, b), "does not verify"),
+        (lambda h, b: ({**h, "X-Device-Id": "KIOSK-0002"}, b), "does not verify"),
     ],
 )
 def test_tampering_is_refused(
