@@ -30,6 +30,7 @@ from drivers.idcard.poller import (
 from drivers.status import DeviceStatus
 from kiosk import __version__
 from kiosk.backend_probe import BackEndStatus, probe_back_end
+from kiosk.client.factory import client_from_config
 from kiosk.config import KioskConfig
 from kiosk.health.shell_status import ShellStatusBoard, write_shell_status
 from kiosk.kivy_env import prepare_kivy_environment
@@ -123,6 +124,7 @@ def _make_app_class() -> type[Any]:
             self.options = options
             self.exit_code = 0
             self.workers = Workers(post)
+            self.client = client_from_config(cfg)
             self._probing = False
             self._last_reachable: bool | None = None  # None until the first probe answers
             self._first_frame_seen = False
@@ -160,6 +162,7 @@ def _make_app_class() -> type[Any]:
             if self.card_poller is not None:
                 self.card_poller.stop()
             self.workers.close(wait=False)
+            self.client.close()
 
         # -- what the health reporter reads --------------------------------------------------
         def _publish_status(self) -> None:
@@ -206,9 +209,9 @@ def _make_app_class() -> type[Any]:
             if self._probing:
                 return
             self._probing = True
-            back_end = self.cfg.back_end
+            timeout = self.cfg.back_end.probe_timeout_s
             self.workers.run(
-                lambda: probe_back_end(str(back_end.url), back_end.probe_timeout_s),
+                lambda: probe_back_end(self.client, timeout),
                 on_result=self._show_back_end,
                 on_error=self._probe_failed,
             )

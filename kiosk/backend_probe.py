@@ -1,16 +1,15 @@
-"""Is the fund center reachable? A short, bounded probe of the back end's ``/healthz``.
-
-Runs on a worker thread (never the UI thread). The hardened client replaces the transport later;
-the result type stays what the screens and the health reporter read.
-"""
+"""Is the fund center reachable? A short probe of ``/healthz`` through the hardened client, so it
+sees the back end exactly as member calls do (the center's CA, the device certificate, the pins,
+the circuit breaker). Runs on a worker thread, never the UI thread."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from urllib.parse import urljoin
 
-import requests
+from kiosk.client import errors
+from kiosk.client.policy import TransportPolicy, default_retry
+from kiosk.client.transport import BackEndClient
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,22 +20,28 @@ class BackEndStatus:
     problem: str | None = None
 
 
-def probe_back_end(base_url: str, timeout_s: float) -> BackEndStatus:
-    url = urljoin(base_url, "healthz")
+def probe_policy(timeout_s: float) -> TransportPolicy:
+    """One attempt, bounded by ``timeout_s``: the next probe comes soon enough."""
+    return TransportPolicy(timeout_s, timeout_s, timeout_s, default_retry().new(total=0))
+
+
+def probe_back_end(client: BackEndClient, timeout_s: float) -> BackEndStatus:
     started = time.monotonic()
     try:
-        response = requests.get(url, timeout=(timeout_s, timeout_s))
-    except requests.Timeout:
+        reply = client.request("GET", "healthz", policy=probe_policy(timeout_s))
+    except errors.DeadlineExceeded:
         return BackEndStatus(reachable=False, problem="timeout")
-    except requests.ConnectionError:
+    except (errors.BackEndUnreachable, errors.OutcomeUnknown):
         return BackEndStatus(reachable=False, problem="unreachable")
+    except (errors.PinningFailed, errors.TlsFailed) as exc:
+        return BackEndStatus(reachable=False, problem=f"tls: {type(exc).__name__}")
+    except (errors.ServerFault, errors.RefusedByRule, errors.Unauthorised) as exc:
+        status = getattr(exc, "status", None)
+        return BackEndStatus(
+            reachable=False, problem=f"HTTP {status}" if status and status != 200 else "malformed response"
+        )
     latency = round((time.monotonic() - started) * 1000)
-    if response.status_code != 200:
-        return BackEndStatus(reachable=False, latency_ms=latency, problem=f"HTTP {response.status_code}")
-    try:
-        body = response.json()
-    except ValueError:
-        return BackEndStatus(reachable=False, latency_ms=latency, problem="malformed response")
+    body = reply.body
     if not isinstance(body, dict) or body.get("status") != "ok":
         return BackEndStatus(reachable=False, latency_ms=latency, problem="back end not ready")
     version = body.get("version")

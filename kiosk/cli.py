@@ -82,6 +82,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"kiosk: configuration error:\n{exc}", file=sys.stderr)
         return 2
     configure_logging(cfg.logging.format, cfg.logging.level)
+    if args.command in ("run", "health"):
+        from kiosk.client.factory import check_link_settings
+
+        try:
+            check_link_settings(cfg)
+        except ConfigError as exc:
+            print(f"kiosk: this kiosk is not provisioned for a secure link:\n{exc}", file=sys.stderr)
+            return 2
     if args.command == "demo":
         from kiosk.demo import run_demo
 

@@ -50,7 +50,9 @@ class IdCardReader:
         try:
             self.sam_status()
         except errors.SamFailure:
-            self._status = DeviceStatus.HARDWARE_ERROR
+            # Closed, so that the next open checks the SAM again: a reader whose security module
+            # failed must never read cards until it passes.
+            self.close(DeviceStatus.HARDWARE_ERROR)
             raise
         except errors.IdCardError:
             self.close(DeviceStatus.OFFLINE)

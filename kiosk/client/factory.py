@@ -8,14 +8,34 @@ from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from kiosk.client.signing import Signer
 from kiosk.client.tls import TrustSettings, normalise_pin
 from kiosk.client.transport import BackEndClient, ClientSettings
-from kiosk.config import KioskConfig
+from kiosk.config import ConfigError, KioskConfig
+
+_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
 DEVICE_KEY = "device.key"
 DEVICE_CERT = "device.pem"
 SIGNING_KEY = "signing.key"
 
 
+def check_link_settings(cfg: KioskConfig) -> None:
+    """Refuse a production link without the center's CA, pins and HTTPS (a loopback back end, as in
+    development and the demo, or a simulated kiosk may go without)."""
+    url = cfg.back_end.url
+    if cfg.simulation.enabled or url.host in _LOOPBACK:
+        return
+    problems = []
+    if url.scheme != "https":
+        problems.append("back_end.url: the fund center must be reached over https")
+    if cfg.back_end.ca_bundle is None:
+        problems.append("back_end.ca_bundle: the center's CA bundle is required (set at enrolment)")
+    if not cfg.back_end.pins:
+        problems.append("back_end.pins: at least one SPKI pin of the center's keys is required")
+    if problems:
+        raise ConfigError("\n".join(problems))
+
+
 def client_from_config(cfg: KioskConfig) -> BackEndClient:
+    check_link_settings(cfg)
     identity = cfg.paths.identity
     trust = None
     if cfg.back_end.ca_bundle is not None:

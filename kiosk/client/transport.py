@@ -131,7 +131,7 @@ class BackEndClient:
                 min(policy.connect_timeout_s, deadline.remaining_s),
                 min(policy.read_timeout_s, deadline.remaining_s),
             )
-            outcome = self._attempt(call, url, payload, timeout)
+            outcome = self._attempt(call, url, payload, timeout, deadline)
             if isinstance(outcome, Reply):
                 return outcome
             if outcome.response is not None:  # the back end answered with an error status
@@ -144,15 +144,23 @@ class BackEndClient:
             self._wait(wait, deadline, outcome.problem, method, path)
 
     def _attempt(
-        self, call: _Call, url: str, payload: bytes, timeout: tuple[float, float]
+        self, call: _Call, url: str, payload: bytes, timeout: tuple[float, float], deadline: Deadline
     ) -> Reply | _Failure:
         """One request; a reply, or what went wrong and whether the request may have reached the back end."""
         method, path = call.method, call.path
         headers = self._headers(method, url, payload, call.idempotency_key, call.session_token)
         try:
             response = self._http.request(
-                method, url, data=payload or None, headers=headers, timeout=timeout, allow_redirects=False
+                method,
+                url,
+                data=payload or None,
+                headers=headers,
+                timeout=timeout,
+                allow_redirects=False,
+                stream=True,  # the body is read below, piece by piece, against the deadline
             )
+            with response:
+                late = _read_body(response, deadline)
         except errors.PinningFailed:
             raise
         except requests.exceptions.SSLError as exc:
@@ -161,8 +169,8 @@ class BackEndClient:
             problem = errors.BackEndUnreachable(f"{method} {path}: connect timeout")
             return _Failure(problem, ConnectTimeoutError(None, url, str(exc)), sent=False)
         except requests.exceptions.ReadTimeout as exc:
-            late = errors.DeadlineExceeded(f"{method} {path}: no answer within {timeout[1]:.1f} s")
-            return _Failure(late, ReadTimeoutError(None, url, str(exc)), sent=True)  # type: ignore[arg-type]
+            slow = errors.DeadlineExceeded(f"{method} {path}: no answer within {timeout[1]:.1f} s")
+            return _Failure(slow, ReadTimeoutError(None, url, str(exc)), sent=True)  # type: ignore[arg-type]
         except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
             sent = _was_sent(exc)
             problem = errors.BackEndUnreachable(
@@ -170,15 +178,26 @@ class BackEndClient:
             )
             failure = ProtocolError(str(exc)) if sent else ConnectTimeoutError(None, url, str(exc))
             return _Failure(problem, failure, sent=sent)
+        if late:
+            slow = errors.DeadlineExceeded(f"{method} {path}: the answer was still arriving at the deadline")
+            return _Failure(slow, ProtocolError("answer too slow"), sent=True)
         self._note_clock(response)
-        if response.status_code >= 400:
+        return self._judge(method, path, response)
+
+    def _judge(self, method: str, path: str, response: requests.Response) -> Reply | _Failure:
+        """A complete answer: a 2xx reply, or the failure it stands for."""
+        status = response.status_code
+        if 300 <= status < 400:  # a captive portal or a misrouted proxy answered, not the back end
+            fault = errors.ServerFault(f"{method} {path}: unexpected redirect (HTTP {status})", status)
+            return _Failure(fault, None, sent=True, response=_as_urllib3(response))
+        if status >= 400:
             return _Failure(
                 self._refusal(method, path, response), None, sent=True, response=_as_urllib3(response)
             )
         if not _complete(response):
             # Headers cut before their framing arrived look like an empty success: they are not one.
-            problem = errors.BackEndUnreachable(f"{method} {path}: answer cut short")
-            return _Failure(problem, ProtocolError("answer cut short"), sent=True)
+            cut = errors.BackEndUnreachable(f"{method} {path}: answer cut short")
+            return _Failure(cut, ProtocolError("answer cut short"), sent=True)
         return self._reply(method, path, response)
 
     # -- pieces --------------------------------------------------------------------------------
@@ -255,6 +274,24 @@ def _next(retry: Retry, method: str, url: str, failure: _Failure) -> tuple[Retry
         raise failure.problem from None
     wait = retry.get_retry_after(response) if response is not None else None
     return retry, wait if wait is not None else retry.get_backoff_time()
+
+
+def _read_body(response: requests.Response, deadline: Deadline) -> bool:
+    """Read the body in whatever pieces arrive, checking the deadline between them (a server that
+    drips its answer cannot hold a member past it). True when the deadline cut the read short."""
+    pieces = []
+    try:
+        while True:
+            if deadline.passed:
+                return True
+            piece = response.raw.read1(65536, decode_content=True)
+            if not piece:
+                break
+            pieces.append(piece)
+    except (ProtocolError, ReadTimeoutError, OSError) as exc:
+        raise requests.exceptions.ChunkedEncodingError(exc) from exc
+    response._content = b"".join(pieces)
+    return False
 
 
 def _complete(response: requests.Response) -> bool:

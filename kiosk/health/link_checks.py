@@ -83,7 +83,7 @@ class OutboxBacklog:
     def run(self) -> CheckResult:
         depth = self.outbox.depth()
         oldest = self.outbox.oldest_open_created_at()
-        stuck = len(self.outbox.items(State.NEEDS_PERSON))
+        stuck = self.outbox.count(State.NEEDS_PERSON)
         age = time.time() - oldest if oldest is not None else 0.0
         level = (
             Level.FAULT

@@ -20,6 +20,8 @@ from kiosk.outbox.store import Item, Outbox, State
 log = logging.getLogger(__name__)
 # The back end keeps Idempotency-Keys this long (its documented lifetime); older items need a person.
 DEFAULT_KEY_LIFETIME_S = 7 * 24 * 3600
+# Answers to a POST that decide nothing: 408 timeout, 409 the first try is still running, 425, 429.
+NOT_DECIDED = frozenset({408, 409, 425, 429})
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,34 +67,43 @@ class OutboxSender:
 
     def deliver(self, item: Item) -> State:
         """One step for one item; returns its state afterwards."""
+        if item.state is State.UNKNOWN:
+            settled = self._settle_unknown(item)
+            if settled is not None:
+                return settled
         try:
-            if item.state is State.UNKNOWN:
-                known = self._ask(item)
-                if known is not None:
-                    self.outbox.finish(item.key, State.DONE, known)
-                    return State.DONE
             reply = self.client.request(
                 "POST", item.path, body=item.body, idempotency_key=item.key, policy=self.policy
             )
         except errors.RefusedByRule as exc:
-            if exc.status == 409:  # the first try under this key is still running at the back end
+            if exc.status in NOT_DECIDED:  # busy, rate-limited, or still running under this key
                 self.outbox.attempted(item.key, State.UNKNOWN, str(exc))
                 return State.UNKNOWN
             self.outbox.finish(item.key, State.REFUSED, {"code": exc.code, "message": exc.message_zh})
             return State.REFUSED
-        except (
-            errors.OutcomeUnknown,
-            errors.DeadlineExceeded,
-            errors.BackEndUnreachable,
-            errors.ServerFault,
-        ) as exc:
+        except (errors.CircuitOpen, errors.PinningFailed, errors.TlsFailed, errors.Unauthorised) as exc:
+            # Nothing reached the back end, or it would not listen to this kiosk: the item keeps its
+            # state, and the health reporter shows the backlog to a person.
+            self.outbox.attempted(item.key, item.state, f"{type(exc).__name__}: {exc}")
+            log.warning("outbox item %s not delivered: %s", item.key, exc)
+            return item.state
+        except errors.BackEndError as exc:  # cut, timed out, unreachable, server fault: may have landed
             self.outbox.attempted(item.key, State.UNKNOWN, f"{type(exc).__name__}: {exc}")
             return State.UNKNOWN
-        except errors.BackEndError as exc:  # pinning, TLS, unauthorised: a person must fix the kiosk
-            self.outbox.attempted(item.key, item.state, f"{type(exc).__name__}: {exc}")
-            log.error("outbox item %s cannot be delivered: %s", item.key, exc)
-            return item.state
         self.outbox.finish(item.key, State.DONE, reply.body)
+        return State.DONE
+
+    def _settle_unknown(self, item: Item) -> State | None:
+        """Ask the back end about an item whose outcome is unknown: its state if that settles it,
+        None when the back end never saw the key (so the same key may be sent)."""
+        try:
+            known = self._ask(item)
+        except errors.BackEndError as exc:  # a status query never decides an item: ask again later
+            self.outbox.attempted(item.key, State.UNKNOWN, f"asking: {type(exc).__name__}: {exc}")
+            return State.UNKNOWN
+        if known is None:
+            return None
+        self.outbox.finish(item.key, State.DONE, known)
         return State.DONE
 
     def _ask(self, item: Item) -> Any | None:

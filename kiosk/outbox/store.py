@@ -9,7 +9,10 @@ else), ``done`` (the back end acknowledged; body wiped), ``refused`` (a rule sai
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
+import os
 import sqlite3
 import threading
 import time
@@ -20,6 +23,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 
 class State(StrEnum):
@@ -73,14 +78,19 @@ class Item:
 
 class Outbox:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.path = path
+        old_umask = os.umask(0o077)  # bank cards wait in here: owner only, database and its WAL alike
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA secure_delete=ON")  # wiped bodies are overwritten, not just unlinked
         self._db.executescript(_SCHEMA)
+        os.umask(old_umask)
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.chmod(f"{path}{suffix}", 0o600)
 
     def close(self) -> None:
         with self._lock:
@@ -145,18 +155,26 @@ class Outbox:
         with self._tx() as db:
             db.execute(
                 "UPDATE outbox SET state = ?, result = ?, body = NULL, updated_at = ?"
-                " WHERE idempotency_key = ?",
-                (state, json.dumps(result, ensure_ascii=False), time.time(), key),
+                " WHERE idempotency_key = ? AND state IN (?, ?)",  # a final state is never overwritten
+                (state, json.dumps(result, ensure_ascii=False), time.time(), key, *OPEN_STATES),
             )
         with self._lock:  # old copies of the body in the write-ahead log go too
-            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            busy, _, _ = self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if busy:  # another connection is reading; the next finish truncates the log
+            log.info("outbox log not truncated yet (a reader is busy)")
 
     def flag_for_person(self, key: str, why: str) -> None:
         with self._tx() as db:
             db.execute(
-                "UPDATE outbox SET state = ?, last_error = ?, updated_at = ? WHERE idempotency_key = ?",
-                (State.NEEDS_PERSON, why, time.time(), key),
+                "UPDATE outbox SET state = ?, last_error = ?, updated_at = ?"
+                " WHERE idempotency_key = ? AND state IN (?, ?)",
+                (State.NEEDS_PERSON, why, time.time(), key, *OPEN_STATES),
             )
+
+    def count(self, state: State) -> int:
+        with self._lock:
+            (count,) = self._db.execute("SELECT COUNT(*) FROM outbox WHERE state = ?", (state,)).fetchone()
+        return int(count)
 
     def depth(self) -> int:
         with self._lock:

@@ -2,9 +2,18 @@ import http.server
 import socket
 import threading
 
-from kiosk.backend_probe import probe_back_end
+from kiosk.backend_probe import probe_back_end as _probe
+from kiosk.client.transport import BackEndClient, ClientSettings
 from kiosk.embedded_backend import EmbeddedBackEnd
 from tests.conftest import http_server
+
+
+def probe_back_end(url: str, timeout_s: float):  # type: ignore[no-untyped-def]
+    client = BackEndClient(ClientSettings(base_url=url, device_id="KIOSK-0001"))
+    try:
+        return _probe(client, timeout_s)
+    finally:
+        client.close()
 
 
 def test_reachable_reference_back_end(fundcenter: EmbeddedBackEnd) -> None:

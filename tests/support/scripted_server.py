@@ -18,6 +18,7 @@ class Answer:
     headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "application/json"})
     delay_s: float = 0.0  # wait before answering (a stall)
     cut: bool = False  # send the status line and half the body, then drop the connection
+    drip_s: float = 0.0  # send the body one byte at a time, this far apart
 
 
 @dataclass
@@ -66,6 +67,12 @@ def scripted_server(script: Script, tls: ssl.SSLContext | None = None) -> Iterat
                 self.wfile.flush()
                 self.close_connection = True
                 self.connection.shutdown(2)
+                return
+            if answer.drip_s:
+                for i in range(len(answer.body)):
+                    self.wfile.write(answer.body[i : i + 1])
+                    self.wfile.flush()
+                    time.sleep(answer.drip_s)
                 return
             self.wfile.write(answer.body)
 

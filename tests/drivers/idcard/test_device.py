@@ -98,6 +98,10 @@ def test_sam_self_test_failure_is_a_hardware_error(
     with pytest.raises(errors.SamFailure):
         reader.open()
     assert reader.status is DeviceStatus.HARDWARE_ERROR
+    assert not reader.is_open  # no card is read through a failed SAM
+    sim_reader.set_faults(Faults())
+    reader.open()  # the next open checks the SAM again
+    assert reader.status is DeviceStatus.ONLINE
     reader.close()
 
 

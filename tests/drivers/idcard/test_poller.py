@@ -38,6 +38,16 @@ def poller(pty_sim: PtySimulator, events: Events) -> Iterator[CardPoller]:
     poller.stop()
 
 
+def drain(events: Events, quiet_s: float) -> list[CardEvent]:
+    """Every event until none has come for ``quiet_s`` (the reopen attempts keep coming in between)."""
+    got: list[CardEvent] = []
+    while True:
+        try:
+            got.append(events.get(timeout=quiet_s))
+        except queue.Empty:
+            return got
+
+
 def next_event(events: Events, kind: type, timeout: float = 10) -> CardEvent:
     """The next event of ``kind``; status events in between are allowed, others are not."""
     while True:
@@ -136,3 +146,21 @@ def test_no_full_id_number_or_name_in_any_log_line(
     assert "3713**********0029" in text
     assert CARDS["resident"].id_number not in text
     assert CARDS["resident"].name not in text
+
+
+def test_a_failed_sam_keeps_the_reader_out_of_service(
+    poller: CardPoller, sim_reader: SimulatedReader, pty_sim: PtySimulator, events: Events
+) -> None:
+    next_event(events, ReaderStatusChanged)
+    sim_reader.set_faults(Faults.named("sam_selftest_fail"))
+    pty_sim.unplug()  # the reader restarts with a failing security module
+    pty_sim.plug()
+    sim_reader.place(CARDS["resident"])
+    seen = []
+    while not any(
+        isinstance(e, ReaderStatusChanged) and e.status is DeviceStatus.HARDWARE_ERROR for e in seen
+    ):
+        seen.append(events.get(timeout=10))
+    more = drain(events, quiet_s=1.0)  # it stays out of service: no "online", no card read
+    assert not any(isinstance(e, CardPlaced) for e in seen + more)
+    assert not any(isinstance(e, ReaderStatusChanged) and e.status is DeviceStatus.ONLINE for e in more)

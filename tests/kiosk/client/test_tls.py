@@ -142,3 +142,26 @@ def test_pin_formats() -> None:
     assert normalise_pin(pin) == pin
     with pytest.raises(ValueError, match="sha256/BASE64"):
         normalise_pin("md5:abcd")
+
+
+def test_production_refuses_a_link_without_ca_pins_or_https(tmp_path: Path) -> None:
+    from kiosk.client.factory import check_link_settings, client_from_config
+    from kiosk.config import ConfigError, load_config
+
+    bare = tmp_path / "bare.toml"
+    bare.write_text('[back_end]\nurl = "http://gjj.example.cn/api/"\n', "utf-8")
+    with pytest.raises(ConfigError) as info:
+        client_from_config(load_config(bare))
+    assert [line.split(":")[0] for line in str(info.value).splitlines()] == [
+        "back_end.url",
+        "back_end.ca_bundle",
+        "back_end.pins",
+    ]
+    good = tmp_path / "good.toml"
+    good.write_text(
+        '[back_end]\nurl = "https://gjj.example.cn/api/"\nca_bundle = "/etc/fund-kiosk/ca.pem"\n'
+        'pins = ["sha256/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="]\n',
+        "utf-8",
+    )
+    check_link_settings(load_config(good))
+    check_link_settings(load_config(profile="demo"))  # the demo is simulated and local

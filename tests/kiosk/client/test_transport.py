@@ -97,6 +97,35 @@ def test_a_stalled_server_never_outlasts_the_deadline(client) -> None:  # type: 
     assert elapsed < policy.deadline_s + 0.5
 
 
+def test_a_dripping_answer_never_outlasts_the_deadline(client) -> None:  # type: ignore[no-untyped-def]
+    policy = TransportPolicy(connect_timeout_s=1.0, read_timeout_s=1.0, deadline_s=2.0, retry=FAST.retry)
+    script = Script(
+        default=Answer(200, b'{"balance_fen": 8650432, "padding": "' + b"x" * 40 + b'"}', drip_s=0.3)
+    )
+    with scripted_server(script) as url:
+        started = time.monotonic()
+        with pytest.raises(errors.DeadlineExceeded):
+            client(url).request("GET", "api/v1/account", policy=policy)
+        elapsed = time.monotonic() - started
+    assert elapsed < policy.deadline_s + 1.0  # one read of at most a byte's gap past it, not 20 s
+
+
+def test_a_redirect_is_not_a_success(client) -> None:  # type: ignore[no-untyped-def]
+    portal = Answer(
+        302,
+        b'{"status": "paid"}',
+        headers={"Location": "http://portal.example/", "Content-Type": "application/json"},
+    )
+    script = Script(portal, portal)
+    with scripted_server(script) as url:
+        c = client(url)
+        with pytest.raises(errors.ServerFault, match="unexpected redirect"):
+            c.request("POST", "api/v1/withdrawals", body={"amount_fen": 1}, idempotency_key="k", policy=FAST)
+        with pytest.raises(errors.ServerFault, match="unexpected redirect"):
+            c.request("GET", "api/v1/account", policy=FAST)
+    assert len(script.seen) == 2
+
+
 def test_refusals_carry_the_back_ends_code_and_chinese_message(client) -> None:  # type: ignore[no-untyped-def]
     refusal = envelope("withdrawal.rent_cap_exceeded", "超过每月租房提取限额")
     script = Script(
