@@ -67,7 +67,7 @@ def test_a_signed_certificate_prints_through_cupsd_with_its_text_intact(
     receipts: tuple[SimulatedReceiptPrinter, ReceiptPrinter],
     tmp_path: Path,
 ) -> None:
-    prints = session(center, CupsDocumentPrinter(cupsd.queue()), receipts[1])
+    prints = session(center, CupsDocumentPrinter(cupsd.queue(), poll_s=0.05), receipts[1])
     result = prints.print_certificate(signed)
     assert (result.kind, result.outcome, result.attempts) == (Kind.CERTIFICATE, Outcome.PRINTED, 1)
     (printed,) = cupsd.printed()
@@ -82,7 +82,7 @@ def test_paper_out_then_reprint_in_the_same_session(
     cupsd: PrivateCupsd,
     receipts: tuple[SimulatedReceiptPrinter, ReceiptPrinter],
 ) -> None:
-    printer = CupsDocumentPrinter(cupsd.queue())
+    printer = CupsDocumentPrinter(cupsd.queue(), poll_s=0.05)
     prints = session(center, printer, receipts[1])
     cupsd.set_fault("media-empty")
     failed = prints.print_certificate(signed)
