@@ -215,7 +215,7 @@ LP_ANSWER_LOST = 'exec >/dev/null 2>&1; "$REAL" "$@"; exec sleep 60'  # queues t
 def test_a_job_queued_by_an_lp_that_timed_out_is_found_and_cancelled(
     cupsd: PrivateCupsd, pdf: Path, fake_tool: FakeTool
 ) -> None:
-    queue = cupsd.queue(timeout_s=2)
+    queue = cupsd.queue(timeout_s=4)  # time enough for the real lp to queue the job
     cupsd.set_fault("hang")
     lp = fake_tool("lp", LP_ANSWER_LOST)
     with pytest.raises(
@@ -233,7 +233,7 @@ def test_a_job_queued_by_an_lp_that_timed_out_is_found_and_cancelled(
 def test_an_lp_timeout_whose_job_cannot_be_searched_says_the_job_may_be_queued(
     cupsd: PrivateCupsd, pdf: Path, fake_tool: FakeTool, caplog: pytest.LogCaptureFixture
 ) -> None:
-    queue = cupsd.queue(timeout_s=2)
+    queue = cupsd.queue(timeout_s=4)  # time enough for the real lp to queue the job
     cupsd.set_fault("hang")
     fake_tool("lp", LP_ANSWER_LOST)
     ipptool = fake_tool("ipptool", 'case "$*" in *jobs.test*) exit 1;; esac; exec "$REAL" "$@"')
