@@ -6,6 +6,8 @@
   the session ends (:meth:`SessionPrints.wipe`) or the attempts run out.
 - A withdrawal's result carries the withdrawal's own outcome first: a receipt that did not print is a
   note under "提取申请已提交", never in its place.
+- A printer never takes the session down: any exception from it, typed or not (a driver bug, an
+  unplugged device raising something nobody mapped), is a FAILED result, logged with its trace.
 """
 
 from __future__ import annotations
@@ -151,16 +153,22 @@ class SessionPrints:
                 self._print_pdf(payload, kind)
         except PrinterError as exc:
             log.warning("%s %s did not print (attempt %d): %s", kind, document_id, attempts + 1, exc)
-            message = (
-                exc.message_zh if attempts + 1 < MAX_ATTEMPTS else f"{exc.message_zh}（{CONTACT_STAFF_ZH}）"
-            )
-            result = PrintResult(document_id, kind, Outcome.FAILED, attempts + 1, message, str(exc))
+            result = self._failed(document_id, kind, attempts, exc.message_zh, str(exc))
+        except Exception as exc:  # a driver bug must not take the withdrawal's result with it
+            log.exception("%s %s: printer failed unexpectedly (attempt %d)", kind, document_id, attempts + 1)
+            detail = f"unexpected {type(exc).__name__}: {exc}"
+            result = self._failed(document_id, kind, attempts, PrinterError.message_zh, detail)
         else:
             result = PrintResult(document_id, kind, Outcome.PRINTED, attempts + 1, "打印完成，请取走")
         self._held[document_id] = _Held(kind, payload, result)
         if result.outcome is Outcome.PRINTED:
             self._held[document_id] = replace(self._held[document_id], payload=b"")  # keep no copy
         return result
+
+    @staticmethod
+    def _failed(document_id: str, kind: Kind, attempts: int, message_zh: str, detail: str) -> PrintResult:
+        message = message_zh if attempts + 1 < MAX_ATTEMPTS else f"{message_zh}（{CONTACT_STAFF_ZH}）"
+        return PrintResult(document_id, kind, Outcome.FAILED, attempts + 1, message, detail)
 
     def _print_pdf(self, pdf: bytes, kind: Kind) -> None:
         fd, name = tempfile.mkstemp(prefix="kiosk-print-", suffix=".pdf")  # mode 0600

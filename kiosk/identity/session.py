@@ -74,6 +74,9 @@ class VerificationSession:
 
     def _on_error(self, exc: Exception) -> None:
         self.busy = False
+        if self._closed:  # the member has gone: nothing may reach the screen (maybe the next member's)
+            log.info("face verification: error after the session closed, ignored: %r", exc)
+            return
         log.error("face verification failed", exc_info=(type(exc), exc, exc.__traceback__))
         self._finish_with(failed(Failure.INTERNAL))
 
@@ -83,8 +86,12 @@ class VerificationSession:
             self.on_progress(event)
 
     def close(self) -> None:
-        """End of the member's session: forget the face and wipe the temporary area."""
+        """End of the member's session: forget the face and wipe the temporary area.
+
+        Never waits for a frame in flight on a worker: that frame stops at its next step and the
+        verifier wipes itself when it ends (:meth:`FaceVerifier.close`); its result or error is dropped.
+        """
         self._closed = True
-        self.verifier.wipe()
+        self.verifier.close()
         if self.scratch is not None:
             self.scratch.wipe()

@@ -7,14 +7,22 @@ random liveness action; the frame that completes it is encoded and must be the a
 When the tracker loses the face, the face it finds next is encoded and may carry on only if it is the
 anchored face. Verified only when all of the last ``frames_to_decide`` distances are
 within the threshold; not a match when all of them are beyond it; otherwise it keeps looking until the
-time limit. Encodings live in memory only and :meth:`FaceVerifier.wipe` clears them.
+time limit. Encodings live in memory only and :meth:`FaceVerifier.close` clears them.
+
+:meth:`FaceVerifier.process` runs on a worker thread while :meth:`FaceVerifier.close` comes from the UI
+thread when the member leaves: a frame is processed under a lock, ``close`` marks the verifier closed
+and wipes it at once when no frame is in flight, else the frame in flight stops at its next step
+(detection done, an encoding computed), drops what it computed and wipes on its way out. The UI thread
+never waits for an encoding, and no encoding outlives the session.
 """
 
 from __future__ import annotations
 
 import statistics
+import threading
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TypeVar
 
 import numpy as np
 
@@ -33,6 +41,8 @@ from kiosk.identity.liveness import (
 from kiosk.identity.quality import MESSAGES, Issue, QualityPolicy, assess
 from kiosk.identity.thresholds import LIBRARY_DEFAULT, MATCH_THRESHOLD
 from kiosk.identity.tracking import FaceTracker
+
+_T = TypeVar("_T")
 
 
 class Step(StrEnum):
@@ -99,6 +109,15 @@ def failed(why: Failure) -> Progress:
     return Progress(Step.FAILED, str(why), FAILURE_MESSAGES[why])
 
 
+class VerifierStateError(RuntimeError):
+    """The verifier's own state is inconsistent (a bug, never the member's doing); the session turns
+    it into ``failed(internal_error)``."""
+
+
+class _Closed(Exception):
+    """The verifier was closed while a frame was in flight: stop and touch nothing."""
+
+
 @dataclass
 class FaceVerifier:
     engine: FaceEngine
@@ -115,6 +134,12 @@ class FaceVerifier:
     _anchor: Encoding | None = field(default=None, init=False)
     _liveness: LivenessChallenge | None = field(default=None, init=False)
     _last_issue: Issue | None = field(default=None, init=False)
+    _closed: bool = field(default=False, init=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
 
     @property
     def done(self) -> bool:
@@ -124,8 +149,22 @@ class FaceVerifier:
         self.result = event
         return [event]
 
-    def process(self, image: Image, t: float) -> list[Progress]:  # noqa: PLR0911 - a return per outcome
-        """One camera frame (BGR) taken at monotonic time ``t``; the events it produced."""
+    def process(self, image: Image, t: float) -> list[Progress]:
+        """One camera frame (BGR) taken at monotonic time ``t``; the events it produced (none once
+        closed: a frame that was in flight when :meth:`close` came stops and leaves no trace)."""
+        try:
+            with self._lock:
+                if self._closed:
+                    return []
+                try:
+                    return self._process(image, t)
+                except _Closed:
+                    return []
+        finally:
+            if self._closed:
+                self._wipe_when_free()  # close() came while this frame held the lock
+
+    def _process(self, image: Image, t: float) -> list[Progress]:  # noqa: PLR0911 - a return per outcome
         if self.result is not None:
             return []
         if self._started is None:
@@ -133,6 +172,7 @@ class FaceVerifier:
         if t - self._started > self.policy.time_limit_s:
             return self._finish(failed(Failure.TIMEOUT))
         faces = self.engine.detect(image, self.policy.detector)
+        self._check_open()
         quality = assess(image, faces, self.policy.quality)
         if quality.ok:
             self._last_issue = None
@@ -159,8 +199,26 @@ class FaceVerifier:
 
     def _same_as_anchor(self, image: Image, face: Face) -> bool:
         """Encode this face and compare it with the anchor at the (looser) continuity threshold."""
-        assert self._anchor is not None  # noqa: S101 - callers check
-        return distance(self.engine.encode(image, face), self._anchor) <= self.policy.continuity_threshold
+        anchor = self._require(self._anchor, "no anchor to compare with")
+        return distance(self._encode(image, face), anchor) <= self.policy.continuity_threshold
+
+    def _encode(self, image: Image, face: Face) -> Encoding:
+        """An encoding of ``face``; if the verifier was closed meanwhile, it is zeroed and dropped."""
+        encoding = self.engine.encode(image, face)
+        if self._closed:
+            np.asarray(encoding).fill(0.0)
+            raise _Closed
+        return encoding
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise _Closed
+
+    @staticmethod
+    def _require(value: _T | None, what: str) -> _T:
+        if value is None:
+            raise VerifierStateError(f"face verifier: {what}")
+        return value
 
     def _is_attack(self, image: Image, face: Face) -> bool:
         if self.attack_detector is None:
@@ -172,7 +230,7 @@ class FaceVerifier:
         """Wait for a good frontal frame; its encoding anchors this face; then the challenge starts."""
         if issue is not None:
             return self._adjust(issue, events)
-        encoding = self.engine.encode(image, face)
+        encoding = self._encode(image, face)
         self._anchor = encoding
         self.anchor_distance = distance(encoding, self.reference)
         self._liveness = LivenessChallenge(self.challenge, self.policy.liveness)
@@ -185,10 +243,10 @@ class FaceVerifier:
         The frame that completes the action is encoded too: whoever blinked or turned must be the
         anchored face, so nobody can stand in for the action between a photo's frames.
         """
-        assert self._liveness is not None  # noqa: S101 - the caller checked
+        liveness = self._require(self._liveness, "no liveness challenge in the challenge phase")
         h, w = image.shape[:2]
         # One person id for the whole verification: a track change was already checked above.
-        outcome = self._liveness.observe(Observation(t, 1, face.landmarks, (w, h)))
+        outcome = liveness.observe(Observation(t, 1, face.landmarks, (w, h)))
         if outcome is Outcome.FAILED:
             return self._finish(self._liveness_failure())
         if outcome is Outcome.PASSED:
@@ -203,9 +261,9 @@ class FaceVerifier:
         """Good frames after the challenge, each encoded: still the anchored face, and how near the card."""
         if issue is not None:
             return self._adjust(issue, events)
-        assert self._anchor is not None  # noqa: S101 - the caller checked
-        encoding = self.engine.encode(image, face)
-        if distance(encoding, self._anchor) > self.policy.continuity_threshold:
+        anchor = self._require(self._anchor, "no anchor in the confirm phase")
+        encoding = self._encode(image, face)
+        if distance(encoding, anchor) > self.policy.continuity_threshold:
             return self._finish(failed(Failure.FACE_CHANGED))
         self.distances.append(distance(encoding, self.reference))
         return events + self._decide()
@@ -242,8 +300,27 @@ class FaceVerifier:
         self._last_issue = issue
         return events
 
+    def close(self) -> None:
+        """The member's session is over: forget the face. Never blocks: with a frame in flight (on a
+        worker), that frame stops at its next step and wipes on its way out; else the wipe is now."""
+        self._closed = True
+        self._wipe_when_free()
+
     def wipe(self) -> None:
-        """Forget this member's face: zero and drop every encoding held."""
+        """Forget this member's face (the same as :meth:`close`: a wiped verifier cannot go on)."""
+        self.close()
+
+    def _wipe_when_free(self) -> None:
+        # Whoever gets the lock after _closed is set wipes: close() when no frame is in flight, else the
+        # frame's own process() once it lets the lock go (it checks _closed after releasing it).
+        if self._lock.acquire(blocking=False):
+            try:
+                self._wipe_now()
+            finally:
+                self._lock.release()
+
+    def _wipe_now(self) -> None:
+        """Zero and drop every encoding held."""
         for array in (self.reference, self._anchor):
             if array is not None:
                 np.asarray(array).fill(0.0)

@@ -33,7 +33,7 @@ class CupsDocumentPrinter:
         self,
         queue: CupsQueue,
         job_timeout_s: float = 60.0,
-        poll_s: float = 0.05,
+        poll_s: float = 0.5,
         options: dict[str, str] | None = None,
     ) -> None:
         self.queue = queue
@@ -68,7 +68,21 @@ class CupsDocumentPrinter:
         return PrintedJob(job_id, self.name, time.monotonic() - started)
 
     def wait(self, job_id: int) -> None:
-        """Follow ``job_id`` until it completes; cancel it and raise when it cannot."""
+        """Follow ``job_id`` until it completes; cancel it and raise when it cannot.
+
+        Any printer error on the way (cupsd not answering, ``ipptool`` timing out, output we cannot
+        read) also cancels the job before it is raised: a job we can no longer follow must not print
+        later, after the member has gone, or twice after a reprint.
+        """
+        try:
+            self._follow(job_id)
+        except (errors.JobFailed, errors.JobCancelled):
+            raise  # the job is over already: nothing to cancel
+        except errors.PrinterError:
+            self._cancel_quietly(job_id)
+            raise
+
+    def _follow(self, job_id: int) -> None:
         deadline = time.monotonic() + self.job_timeout_s
         while True:
             job = transport.job_info(self.queue, job_id)
@@ -80,12 +94,17 @@ class CupsDocumentPrinter:
                 raise errors.JobCancelled(f"job {job_id} was cancelled")
             health = protocol.health_of(transport.queue_info(self.queue))
             if not health.can_print:
-                self.cancel(job_id)
                 raise health.error()
             if time.monotonic() > deadline:
-                self.cancel(job_id)
                 raise errors.PrinterTimeout(f"job {job_id} not done within {self.job_timeout_s:.0f} s")
             time.sleep(self.poll_s)
+
+    def _cancel_quietly(self, job_id: int) -> None:
+        """Best effort: the error that made us cancel is the one the caller must see."""
+        try:
+            self.cancel(job_id)
+        except errors.PrinterError as exc:
+            log.error("printer %s: could not cancel job %d: %s", self.queue.name, job_id, exc)
 
     def cancel(self, job_id: int) -> bool:
         """Cancel a job; False when it had already finished."""

@@ -80,6 +80,19 @@ def _keywords(value: str) -> tuple[str, ...]:
     return tuple(k for k in (part.strip() for part in value.split(",")) if k and k != "none")
 
 
+def parse_jobs(output: str) -> list[tuple[int, str, JobState]]:
+    """``ipptool -c`` output of Get-Jobs (a header row, one row per job) as (job id, name, state)."""
+    rows = [row for row in csv.reader(io.StringIO(output)) if row]
+    if not rows:
+        return []  # no job: ipptool may print nothing at all
+    header = rows[0]
+    jobs = []
+    for row in rows[1:]:
+        values = dict(zip(header, row, strict=False))
+        jobs.append((int(values["job-id"]), values.get("job-name", ""), JobState(values["job-state"])))
+    return jobs
+
+
 def parse_queue(output: str) -> QueueInfo:
     values = parse_csv(output)
     return QueueInfo(

@@ -7,14 +7,18 @@ wheels), and every call runs in its own process that a timeout can always end.
 
 from __future__ import annotations
 
+import logging
 import os
+import secrets
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from drivers.printer import errors
 from drivers.printer.cups import protocol
-from drivers.printer.cups.protocol import JobInfo, QueueInfo
+from drivers.printer.cups.protocol import JobInfo, JobState, QueueInfo
+
+log = logging.getLogger(__name__)
 
 _IPP_TESTS = Path(__file__).resolve().parent / "ipp"
 
@@ -58,15 +62,43 @@ def _error(tool: str, queue: CupsQueue, text: str, code: int) -> errors.PrinterE
 
 
 def submit(queue: CupsQueue, pdf: Path, title: str, options: dict[str, str] | None = None) -> int:
-    """Queue ``pdf`` and return the job id."""
-    argv = ["lp", "-d", queue.name, "-t", title]
+    """Queue ``pdf`` and return the job id.
+
+    The job is named ``title #TOKEN`` with a random token, so that a job whose ``lp`` timed out can
+    still be found. ``lp`` may time out after cupsd has queued the job (cupsd slow to answer, the
+    answer lost): its id then never reaches us, and a job nobody follows would print later, after the
+    member has gone, or twice after a reprint. So on an ``lp`` timeout the queue's unfinished jobs are
+    listed (Get-Jobs) and the one with this name is cancelled; the :class:`~errors.PrinterTimeout`
+    raised says whether a job was cancelled, none was found, or the search failed, in which case the
+    job may still be queued and staff must check the queue (the error says so, and it is logged).
+    A job cupsd creates only after the search cannot be seen by it: that window is not closed.
+    """
+    job_name = f"{title} #{secrets.token_hex(4)}"
+    argv = ["lp", "-d", queue.name, "-t", job_name]
     for key, value in (options or {}).items():
         argv += ["-o", f"{key}={value}"]
-    result = _run(queue, [*argv, "--", str(pdf)])
+    try:
+        result = _run(queue, [*argv, "--", str(pdf)])
+    except errors.PrinterTimeout as exc:
+        raise errors.PrinterTimeout(f"{exc}; {_cancel_named(queue, job_name)}") from exc
     try:
         return protocol.parse_request_id(result.stdout)
     except ValueError as exc:
         raise errors.CommandFailed(str(exc)) from exc
+
+
+def _cancel_named(queue: CupsQueue, job_name: str) -> str:
+    """Cancel the unfinished jobs named ``job_name``; what became of them, for the error's text."""
+    try:
+        found = [job_id for job_id, name, _ in unfinished_jobs(queue) if name == job_name]
+        cancelled = [job_id for job_id in found if cancel(queue, job_id)]
+    except errors.PrinterError as exc:
+        log.error("queue %s: job %r may be queued and could not be cancelled: %s", queue.name, job_name, exc)
+        return f"job {job_name!r} may have been queued and could not be cancelled ({exc}): check the queue"
+    if not cancelled:
+        return f"no unfinished job {job_name!r} in the queue (none was queued, or it has finished)"
+    log.warning("queue %s: cancelled job %s queued by an lp that timed out", queue.name, cancelled)
+    return f"job {', '.join(map(str, cancelled))} ({job_name!r}), queued meanwhile, was cancelled"
 
 
 def _ipptool(queue: CupsQueue, test: str, *variables: str) -> str:
@@ -81,6 +113,14 @@ def queue_info(queue: CupsQueue) -> QueueInfo:
         return protocol.parse_queue(_ipptool(queue, "printer-state.test"))
     except (ValueError, KeyError) as exc:
         raise errors.CommandFailed(f"unreadable printer attributes for {queue.name}: {exc}") from exc
+
+
+def unfinished_jobs(queue: CupsQueue) -> list[tuple[int, str, JobState]]:
+    """The queue's jobs that are not completed (ours: their names are visible), as (id, name, state)."""
+    try:
+        return protocol.parse_jobs(_ipptool(queue, "jobs.test"))
+    except (ValueError, KeyError) as exc:
+        raise errors.CommandFailed(f"unreadable job list of {queue.name}: {exc}") from exc
 
 
 def job_info(queue: CupsQueue, job_id: int) -> JobInfo:

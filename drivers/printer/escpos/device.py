@@ -57,7 +57,7 @@ class ReceiptPrinter:
         return protocol.parse_status(answers)
 
     def health(self) -> PrinterHealth:
-        """The printer's status now; never raises."""
+        """The printer's status now; never raises (a printer gone mid-session is ``noDevice``)."""
         try:
             if not self.link.is_open:
                 self.open()
@@ -66,6 +66,10 @@ class ReceiptPrinter:
             return PrinterHealth(DeviceStatus.OFFLINE, PaperState.UNKNOWN, (Cause.OFFLINE,))
         except errors.PrinterUnavailable:
             return PrinterHealth(DeviceStatus.NO_DEVICE, PaperState.UNKNOWN, (Cause.MISSING,))
+        except Exception:  # a status check must not take the caller down: report it, and say so
+            log.exception("receipt printer %s: status check failed", self.link.url)
+            self.link.close()
+            return PrinterHealth(DeviceStatus.HARDWARE_ERROR, PaperState.UNKNOWN, (Cause.FAULT,))
 
     def print_receipt(self, receipt: Receipt) -> PrinterHealth:
         """Print ``receipt``; returns the health after printing (it may warn of low paper)."""

@@ -32,12 +32,16 @@ def test_plays_stills_at_the_chosen_size_and_rate() -> None:
         frame = camera.wait_frame(0, timeout=5)
         assert frame is not None
         assert frame.image.shape == (480, 640, 3)
-        eventually(lambda: camera.status().frames >= 40)
+        eventually(lambda: camera.status().frames >= 40, timeout=30)
+        # The meter reads a real rate once frames flow. A loaded 2-core CI machine may deliver well
+        # under the 100 fps asked for, so the lower bound only says "measured, and flowing"; the upper
+        # bound is what the meter must never do: report more than the source delivers (plus some
+        # arrival jitter when the grabber thread waits for the GIL).
+        eventually(lambda: camera.status().fps >= 10, timeout=30)
+        eventually(lambda: (age := camera.status().last_frame_age_s) is not None and age < 0.5, timeout=30)
         status = camera.status()
         assert status.state is DeviceStatus.ONLINE
-        assert 50 <= status.fps <= 110
-        assert status.last_frame_age_s is not None
-        assert status.last_frame_age_s < 0.5
+        assert 0 < status.fps <= 100 * 1.3
     assert camera.status().state is DeviceStatus.OFFLINE
 
 
@@ -56,10 +60,11 @@ def test_keeps_only_the_newest_frame() -> None:
     with Camera(sim) as camera:
         first = camera.wait_frame(0, timeout=5)
         assert first is not None
-        time.sleep(0.2)  # a slow reader: frames arrive meanwhile and replace each other
+        # a slow reader: frames arrive meanwhile and replace each other (however long that takes)
+        eventually(lambda: camera.status().frames > first.seq + 5, timeout=30)
         newest = camera.latest()
         assert newest is not None
-        assert newest.seq > first.seq + 5
+        assert newest.seq > first.seq + 5  # the newest, not the next one of a queue (first.seq + 1)
         later = camera.wait_frame(newest.seq, timeout=5)
         assert later is not None
         assert later.seq > newest.seq

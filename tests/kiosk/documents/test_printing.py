@@ -67,7 +67,7 @@ def test_a_signed_certificate_prints_through_cupsd_with_its_text_intact(
     receipts: tuple[SimulatedReceiptPrinter, ReceiptPrinter],
     tmp_path: Path,
 ) -> None:
-    prints = session(center, CupsDocumentPrinter(cupsd.queue()), receipts[1])
+    prints = session(center, CupsDocumentPrinter(cupsd.queue(), poll_s=0.05), receipts[1])
     result = prints.print_certificate(signed)
     assert (result.kind, result.outcome, result.attempts) == (Kind.CERTIFICATE, Outcome.PRINTED, 1)
     (printed,) = cupsd.printed()
@@ -82,7 +82,7 @@ def test_paper_out_then_reprint_in_the_same_session(
     cupsd: PrivateCupsd,
     receipts: tuple[SimulatedReceiptPrinter, ReceiptPrinter],
 ) -> None:
-    printer = CupsDocumentPrinter(cupsd.queue())
+    printer = CupsDocumentPrinter(cupsd.queue(), poll_s=0.05)
     prints = session(center, printer, receipts[1])
     cupsd.set_fault("media-empty")
     failed = prints.print_certificate(signed)
@@ -163,3 +163,49 @@ def test_attempts_run_out_and_wipe_forgets(
     prints.wipe()
     with pytest.raises(KeyError):
         prints.reprint(result.document_id)
+
+
+def test_a_receipt_printer_unplugged_mid_session_still_gives_the_withdrawal_result(
+    center: tuple[Identity, Identity], tmp_path: Path
+) -> None:
+    sim = SimulatedReceiptPrinter()
+    pty = EscPosPty(sim)
+    pty.start()
+    with ReceiptPrinter(pty.path) as printer:
+        prints = session(center, SpoolDocumentPrinter(tmp_path), printer)
+        assert prints.print_withdrawal_receipt("TQ1", 100, RECEIPT).receipt.outcome is Outcome.PRINTED
+        pty.stop()  # the printer's side of the line is gone (unplugged)
+        result = prints.print_withdrawal_receipt("TQ20261128000123", 1_200_000, RECEIPT)
+    assert result.headline_zh == "提取申请已成功提交，业务流水号 TQ20261128000123"
+    assert (result.receipt.outcome, result.receipt.can_reprint) == (Outcome.FAILED, True)
+    assert "went away" in result.receipt.detail
+    assert result.receipt_note_zh is not None
+    assert "提取已成功" in result.receipt_note_zh
+    assert len(sim.receipts) == 1
+
+
+class BuggyReceiptDriver:
+    """A receipt driver with a bug: it raises what nobody mapped to a PrinterError."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def print_receipt(self, receipt: Receipt) -> object:
+        self.calls += 1
+        raise AttributeError("'NoneType' object has no attribute 'write'")
+
+
+def test_an_unexpected_exception_from_a_printer_is_a_failed_print_logged_with_its_trace(
+    center: tuple[Identity, Identity], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    driver = BuggyReceiptDriver()
+    prints = session(center, SpoolDocumentPrinter(tmp_path), driver)
+    result = prints.print_withdrawal_receipt("TQ20261128000123", 1_200_000, RECEIPT)
+    assert result.accepted
+    assert (result.receipt.outcome, result.receipt.attempts) == (Outcome.FAILED, 1)
+    assert result.receipt.message_zh == "打印机暂时无法使用，请联系工作人员"
+    assert result.receipt.detail == "unexpected AttributeError: 'NoneType' object has no attribute 'write'"
+    (record,) = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert record.exc_info is not None  # the trace is in the log for the technician
+    again = prints.reprint(result.receipt.document_id)
+    assert (again.outcome, again.attempts, driver.calls) == (Outcome.FAILED, 2, 2)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import os
+import signal
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,7 +12,13 @@ import numpy as np
 import pytest
 
 from kiosk.identity.calibration import all_pairs, choose_threshold, count_errors, fixture_photos, person_of
-from kiosk.identity.encoder import Encoding, InProcessEncoder, ProcessEncoder
+from kiosk.identity.encoder import (
+    EncoderTimeout,
+    EncoderUnavailable,
+    Encoding,
+    InProcessEncoder,
+    ProcessEncoder,
+)
 from kiosk.identity.engine import Face, FaceEngine, distance
 from kiosk.identity.thresholds import LIBRARY_DEFAULT, MATCH_THRESHOLD
 from tests.kiosk.identity.conftest import FACES, photo
@@ -66,3 +74,34 @@ def test_the_encoder_process_gives_the_same_encoding(
     with ProcessEncoder() as encoder:
         there = encoder.encode(chip)
     assert np.allclose(here, there)
+
+
+def test_a_killed_encoder_helper_is_replaced_and_the_encoding_retried(
+    engine: FaceEngine, photo_faces: Callable[[str], list[Face]]
+) -> None:
+    chip = engine.chip(photo("obama_1.jpg"), photo_faces("obama_1.jpg")[0])
+    with ProcessEncoder() as encoder:
+        first = encoder.encode(chip)
+        helper = encoder.helper_pid()
+        os.kill(helper, signal.SIGKILL)  # the OOM killer, or dlib crashing
+        again = encoder.encode(chip)  # not BrokenProcessPool forever after
+        assert np.allclose(first, again)
+        assert encoder.helper_pid() != helper
+        assert encoder.restarts == 1
+        assert np.allclose(encoder.encode(chip), first)  # and it stays healthy
+
+
+def test_an_encoder_helper_that_does_not_answer_times_out_and_is_replaced(
+    engine: FaceEngine, photo_faces: Callable[[str], list[Face]]
+) -> None:
+    chip = engine.chip(photo("obama_1.jpg"), photo_faces("obama_1.jpg")[0])
+    with ProcessEncoder(timeout_s=1.0) as encoder:
+        helper = encoder.helper_pid()
+        os.kill(helper, signal.SIGSTOP)  # stuck: alive, but never answers
+        with pytest.raises(EncoderTimeout, match="within 1 s"):
+            encoder.encode(chip)
+        encoder.timeout_s = 60.0  # the next frame, on a fresh helper (the stuck one was killed)
+        assert np.allclose(encoder.encode(chip), InProcessEncoder().encode(chip))
+        assert encoder.helper_pid() != helper
+    with pytest.raises(EncoderUnavailable, match="closed"):
+        encoder.encode(chip)

@@ -10,9 +10,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+import pytest
+
 from drivers.camera import Camera
 from drivers.camera.simulator import SimFaults, SimulatedCamera
-from kiosk.identity.encoder import Encoding
+from kiosk.identity.encoder import Chip, Encoding, InProcessEncoder
 from kiosk.identity.engine import FaceEngine, Image
 from kiosk.identity.liveness import Challenge, LivenessPolicy
 from kiosk.identity.scratch import SessionScratch
@@ -94,3 +97,72 @@ def test_a_camera_that_goes_away_ends_the_verification(
     workers.close()
     assert [e.code for e in seen][-1] == "camera"
     assert seen[-1].message == "摄像头暂时无法使用，请到柜台办理"
+
+
+class GatedEncoder:
+    """A real in-process encoder with a gate: each encode says it has started, then waits to be let go
+    (``fail`` makes it raise instead, as dlib running out of memory would). Every encoding it hands out
+    is kept, to check that none outlives the session."""
+
+    def __init__(self, fail: bool) -> None:
+        self.inner = InProcessEncoder()
+        self.fail = fail
+        self.entered = threading.Event()
+        self.release = threading.Event()
+        self.handed_out: list[Encoding] = []
+
+    def encode(self, chip: Chip) -> Encoding:
+        self.entered.set()
+        if not self.release.wait(60):
+            raise TimeoutError("the test never released the encoder")
+        if self.fail:
+            raise MemoryError("dlib: out of memory")
+        encoding = self.inner.encode(chip)
+        self.handed_out.append(encoding)
+        return encoding
+
+    def close(self) -> None:
+        pass
+
+
+def drain_until(
+    ui: UiLoop, check: Callable[[], bool], session: VerificationSession, seconds: float = 60
+) -> None:
+    """Run the UI loop (pump, posted callbacks) until ``check`` holds; fail after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not reached in time")
+        session.pump()
+        with contextlib.suppress(queue.Empty):
+            ui.inbox.get(timeout=0.02)()
+
+
+@pytest.mark.parametrize("fail", [False, True], ids=["encoding-finishes", "encoding-raises"])
+def test_closing_while_a_worker_is_inside_process_leaves_no_encoding_and_no_event(
+    encoding_of: Callable[[str], Encoding], fail: bool
+) -> None:
+    ui = UiLoop()
+    workers = Workers(ui.inbox.put, max_workers=1)
+    gate = GatedEncoder(fail)
+    reference = encoding_of("obama_4.jpg").copy()
+    verifier = FaceVerifier(FaceEngine(gate), reference, VerifyPolicy(), challenge=Challenge.BLINK)
+    seen: list[Progress] = []
+    sim = SimulatedCamera([FACES / "obama_1.jpg"], fps=30)
+    with Camera(sim) as camera:
+        session = VerificationSession(camera, verifier, workers, seen.append)
+        drain_until(ui, gate.entered.is_set, session)  # a worker is inside process(), encoding the anchor
+        delivered = list(seen)
+        session.close()  # the member walked away: the UI thread closes, without waiting for the worker
+        assert verifier.closed
+        gate.release.set()
+        drain_until(ui, lambda: not session.busy, session)  # the worker's callback came and went
+    workers.close()
+
+    assert seen == delivered  # nothing reached the screen after close (no failed:internal_error either)
+    assert not reference.any()  # the reference is wiped, once the frame in flight had finished
+    assert all(not encoding.any() for encoding in gate.handed_out)  # the fresh anchor did not survive
+    assert verifier.anchor_distance is None
+    assert verifier.distances == []
+    assert verifier.result is None
+    assert verifier.process(np.zeros((480, 640, 3), np.uint8), 0.0) == []  # a closed verifier does nothing

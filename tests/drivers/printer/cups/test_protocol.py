@@ -31,6 +31,18 @@ def test_job_row() -> None:
     assert not JobState.PENDING.is_final
 
 
+def test_job_list_rows_as_ipptool_prints_them() -> None:
+    output = (
+        'job-id,job-name,job-state\n1,certificate #ab12cd34,processing\n2,"a, b #00ff00ff",pending-held\n'
+    )
+    assert protocol.parse_jobs(output) == [
+        (1, "certificate #ab12cd34", JobState.PROCESSING),
+        (2, "a, b #00ff00ff", JobState.HELD),
+    ]
+    assert protocol.parse_jobs("") == []
+    assert protocol.parse_jobs("job-id,job-name,job-state\n") == []
+
+
 def test_no_values_is_an_error() -> None:
     with pytest.raises(ValueError, match="no values"):
         protocol.parse_csv("job-state,job-state-reasons\n")

@@ -1,5 +1,6 @@
 """The receipt printer through a real pty to the simulator, which parses every byte it receives."""
 
+import gc
 from collections.abc import Iterator
 
 import pytest
@@ -8,6 +9,7 @@ from drivers.printer import errors
 from drivers.printer.escpos import protocol
 from drivers.printer.escpos.device import ReceiptPrinter
 from drivers.printer.escpos.protocol import Receipt
+from drivers.printer.escpos.transport import EscPosLink
 from drivers.printer.health import PaperState
 from drivers.printer.simulator.escpos_engine import SimulatedReceiptPrinter
 from drivers.printer.simulator.escpos_pty import EscPosPty
@@ -145,3 +147,45 @@ def test_paper_running_out_mid_receipt_is_caught_by_the_check_after(
         assert printer.health().paper is PaperState.OUT
     assert sim.receipts == []  # never cut: the member got half a receipt at most
     assert sim.lost_bytes > 0
+
+
+def test_a_printer_unplugged_mid_session_is_no_device_and_every_call_is_typed(
+    sim: SimulatedReceiptPrinter, pty: EscPosPty
+) -> None:
+    """A tty whose other side went away fails with termios.error (not an OSError) in tcflush and
+    tcdrain: health() still answers, printing raises PrinterUnavailable, closing raises nothing."""
+    printer = ReceiptPrinter(pty.path)
+    printer.open()
+    assert printer.health().can_print
+    pty.stop()  # the simulator's side of the pty is closed: the printer was unplugged
+    health = printer.health()
+    assert (health.device, health.paper, health.can_print) == (
+        DeviceStatus.NO_DEVICE,
+        PaperState.UNKNOWN,
+        False,
+    )
+    with pytest.raises(errors.PrinterUnavailable):
+        printer.print_receipt(RECEIPT)
+    printer.close()
+    printer.close()
+    assert sim.receipts == []
+
+
+@pytest.mark.parametrize("call", ["discard_input", "write", "read_byte", "close"])
+def test_each_link_call_on_a_dead_tty_is_a_typed_error(
+    pty: EscPosPty, call: str, recwarn: pytest.WarningsRecorder
+) -> None:
+    link = EscPosLink(pty.path, timeout_s=0.2)
+    link.open()
+    pty.stop()
+    if call == "close":
+        link.close()
+    else:
+        with pytest.raises(errors.PrinterUnavailable, match="went away"):
+            getattr(link, call)(
+                *((protocol.status_request(protocol.StatusQuery.PRINTER),) if call == "write" else ())
+            )
+    assert not link.is_open  # the next use reopens the port, or finds it missing
+    del link
+    gc.collect()  # python-escpos closes in __del__: that must not fail on the dead tty either
+    assert [str(w.message) for w in recwarn] == []
