@@ -11,7 +11,7 @@ import sys
 import uvicorn
 
 from fundcenter.api import create_app
-from fundcenter.db import create_schema, make_engine
+from fundcenter.db import make_engine, upgrade_schema
 from fundcenter.seed import seed
 from fundcenter.settings import Settings
 
@@ -38,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _serve(args: argparse.Namespace) -> int:
     engine = make_engine(args.database_url)
-    create_schema(engine)
+    upgrade_schema(engine)
     if args.seed:
         report = seed(engine)
         log.info("seeded: %d demo members added", report.demo_added)
@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(args)
     engine = make_engine(args.database_url)
     if args.command == "seed":
-        create_schema(engine)
+        upgrade_schema(engine)
         report = seed(engine, synthetic=args.count, rng_seed=args.rng_seed)
         print(
             f"demo members added: {report.demo_added}, synthetic added: {report.synthetic_added}, "
