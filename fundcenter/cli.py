@@ -1,17 +1,21 @@
-"""``fundcenter``: serve the reference back end, seed it, print its OpenAPI document."""
+"""``fundcenter``: serve the reference back end, seed it, manage devices, issue certificates."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import logging
 import socket
 import sys
+from pathlib import Path
 
 import uvicorn
 
 from fundcenter.api import create_app
+from fundcenter.context import utc_now
 from fundcenter.db import make_engine, upgrade_schema
+from fundcenter.devices import enrolment
 from fundcenter.seed import seed
 from fundcenter.settings import Settings
 
@@ -24,35 +28,65 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--database-url", default=defaults.database_url, help="SQLAlchemy URL (SQLite or PostgreSQL)"
     )
+    parser.add_argument(
+        "--data-dir", type=Path, default=None, help="keys and images (default: beside the SQLite file)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the HTTP API")
     serve.add_argument("--host", default=defaults.host)
     serve.add_argument("--port", type=int, default=defaults.port, help="0 picks a free port")
     serve.add_argument("--seed", action="store_true", help="seed the demo members before serving")
+    serve.add_argument("--public-url", default=None, help="base URL printed in certificate QR codes")
     seed_cmd = sub.add_parser("seed", help="create the schema, the demo members and synthetic members")
     seed_cmd.add_argument("--count", type=int, default=20, help="synthetic members to add (default 20)")
     seed_cmd.add_argument("--rng-seed", type=int, default=12329)
     sub.add_parser("openapi", help="print the OpenAPI document (the kiosk contract) as JSON")
+    sub.add_parser("migrate", help="bring the database schema to the newest revision")
+    device = sub.add_parser("device", help="register, list and revoke kiosks").add_subparsers(
+        dest="device_command", required=True
+    )
+    add = device.add_parser("add", help="register a kiosk (or re-issue) and print its one-time token")
+    add.add_argument("--id", required=True, dest="device_id")
+    add.add_argument("--location", default="")
+    revoke = device.add_parser("revoke", help="revoke a kiosk: certificate and sessions stop working")
+    revoke.add_argument("--id", required=True, dest="device_id")
+    revoke.add_argument("--reason", default="revoked by operator")
+    device.add_parser("list", help="list kiosks and their state")
     return parser
 
 
-def _serve(args: argparse.Namespace) -> int:
-    engine = make_engine(args.database_url)
+def _settings(args: argparse.Namespace) -> Settings:
+    values: dict[str, object] = {"database_url": args.database_url}
+    if args.data_dir is not None:
+        values["data_dir"] = args.data_dir
+    for option, key in (("host", "host"), ("port", "port"), ("public_url", "public_base_url")):
+        if getattr(args, option, None) is not None:
+            values[key] = getattr(args, option)
+    return Settings.model_validate(values)
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    engine = make_engine(settings.database_url)
     upgrade_schema(engine)
     if args.seed:
         report = seed(engine)
         log.info("seeded: %d demo members added", report.demo_added)
     # Bind first so that port 0 works and the address printed is the real one.
-    sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET)
+    sock = socket.socket(socket.AF_INET6 if ":" in settings.host else socket.AF_INET)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        sock.bind((args.host, args.port))
+        sock.bind((settings.host, settings.port))
     except OSError as exc:
-        print(f"fundcenter: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
+        print(
+            f"fundcenter: cannot listen on {settings.host}:{settings.port}: {exc.strerror}", file=sys.stderr
+        )
+        sock.close()
         return 1
     sock.listen(2048)  # connections wait in the backlog until uvicorn's loop accepts them
     host, port = sock.getsockname()[:2]
-    config = uvicorn.Config(create_app(engine), log_config=None, access_log=False, lifespan="off")
+    if args.public_url is None:
+        settings = settings.model_copy(update={"public_base_url": f"http://{host}:{port}/"})
+    config = uvicorn.Config(create_app(engine, settings), log_config=None, access_log=False, lifespan="off")
     server = uvicorn.Server(config)
     print(f"fundcenter listening on http://{host}:{port}/", flush=True)
     server.run(sockets=[sock])
@@ -60,20 +94,56 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _device(args: argparse.Namespace, settings: Settings) -> int:
+    engine = make_engine(settings.database_url)
+    upgrade_schema(engine)
+    try:
+        if args.device_command == "add":
+            ttl = dt.timedelta(hours=settings.enrolment_token_ttl_h)
+            try:
+                token = enrolment.register(engine, args.device_id, args.location, utc_now(), ttl)
+            except ValueError as exc:
+                print(f"fundcenter: {exc}", file=sys.stderr)
+                return 2
+            print(token)
+            return 0
+        if args.device_command == "revoke":
+            if not enrolment.revoke(engine, args.device_id, args.reason, utc_now()):
+                print(f"fundcenter: no device {args.device_id}", file=sys.stderr)
+                return 1
+            print(f"{args.device_id} revoked")
+            return 0
+        for d in enrolment.list_devices(engine):
+            seen = f"{d.last_seen_at:%Y-%m-%d %H:%M:%S}" if d.last_seen_at else "never"
+            print(f"{d.id}\t{d.status}\t{d.location}\tlast seen {seen}")
+        return 0
+    finally:
+        engine.dispose()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = _settings(args)
     if args.command == "serve":
-        return _serve(args)
-    engine = make_engine(args.database_url)
-    if args.command == "seed":
-        upgrade_schema(engine)
-        report = seed(engine, synthetic=args.count, rng_seed=args.rng_seed)
-        print(
-            f"demo members added: {report.demo_added}, synthetic added: {report.synthetic_added}, "
-            f"already present: {report.skipped}"
-        )
-        return 0
-    json.dump(create_app(engine).openapi(), sys.stdout, ensure_ascii=False, indent=2)
-    print()
+        return _serve(args, settings)
+    if args.command == "device":
+        return _device(args, settings)
+    engine = make_engine(settings.database_url)
+    try:
+        if args.command == "seed":
+            upgrade_schema(engine)
+            report = seed(engine, synthetic=args.count, rng_seed=args.rng_seed)
+            print(
+                f"demo members added: {report.demo_added}, synthetic added: {report.synthetic_added}, "
+                f"already present: {report.skipped}"
+            )
+        elif args.command == "migrate":
+            upgrade_schema(engine)
+            print("schema is at the newest revision")
+        else:
+            json.dump(create_app(engine, settings).openapi(), sys.stdout, ensure_ascii=False, indent=2)
+            print()
+    finally:
+        engine.dispose()
     return 0

@@ -1,0 +1,47 @@
+"""What every request handler needs: the database, the settings, the clock, the back end's keys."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi import Request
+from sqlalchemy import Engine
+
+from fundcenter import keys
+from fundcenter.devices import ca
+from fundcenter.settings import Settings
+
+Clock = Callable[[], dt.datetime]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass
+class Context:
+    engine: Engine
+    settings: Settings
+    now: Clock = utc_now
+    _device_ca: keys.KeyPair | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def data_dir(self) -> Path:
+        return self.settings.resolved_data_dir()
+
+    @property
+    def device_ca(self) -> keys.KeyPair:
+        with self._lock:
+            if self._device_ca is None:
+                self._device_ca = ca.load_or_create(self.data_dir)
+            return self._device_ca
+
+
+def context(request: Request) -> Context:
+    ctx: Context = request.app.state.context
+    return ctx
