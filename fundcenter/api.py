@@ -11,7 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from fundcenter import __version__, errors
 from fundcenter.context import Clock, Context, utc_now
-from fundcenter.routes import account, devices, sessions
+from fundcenter.routes import account, devices, sessions, withdrawals
 from fundcenter.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -52,4 +52,5 @@ def create_app(engine: Engine, settings: Settings | None = None, now: Clock = ut
     app.include_router(devices.router)
     app.include_router(sessions.router)
     app.include_router(account.router)
+    app.include_router(withdrawals.router)
     return app

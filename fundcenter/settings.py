@@ -6,6 +6,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from fundcenter.withdrawals.rules import Limits
+
 DEFAULT_DATABASE_URL = "sqlite:///var/fundcenter/fundcenter.db"
 CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 
@@ -32,6 +34,7 @@ class Settings(BaseModel):
     enrolment_token_ttl_h: int = Field(default=72, ge=1)
     device_certificate_days: int = Field(default=397, ge=1)
     font_path: Path = CJK_FONT
+    withdrawal_limits: Limits = Field(default_factory=Limits)
 
     def resolved_data_dir(self) -> Path:
         if self.data_dir is not None:

@@ -48,4 +48,5 @@ class IdempotencyRecord(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)
     response_status: Mapped[int | None] = mapped_column(Integer)
     response_body: Mapped[str | None] = mapped_column(Text)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     withdrawal_id: Mapped[int | None] = mapped_column(ForeignKey("withdrawals.id"))

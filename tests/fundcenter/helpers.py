@@ -101,3 +101,16 @@ class Kiosk:
         return requests.post(
             f"{self.base_url}{path}", json=body, headers=self.headers(**headers), timeout=TIMEOUT
         )
+
+
+ZHOU = ("321202198311270573", "周子航")  # active fund loan
+MA = ("630102194910010130", "马国庆")  # closed account
+HE = ("110105199501300719", "何一鸣")  # small balance
+DEMO_ORDER = (LIN, OUYANG, CHEN, ZHOU, MA, HE)
+
+
+def card_of(member: tuple[str, str]) -> str:
+    """The bank card ``fundcenter seed`` registers for a demo member."""
+    from fundcenter.bankcard import make_card
+
+    return make_card(f"62220202{DEMO_ORDER.index(member) + 1:010d}")

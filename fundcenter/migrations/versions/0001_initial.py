@@ -160,9 +160,13 @@ def upgrade() -> None:
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("response_status", sa.Integer(), nullable=True),
         sa.Column("response_body", sa.Text(), nullable=True),
+        sa.Column("member_id", sa.Integer(), nullable=True),
         sa.Column("withdrawal_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["device_id"], ["devices.id"], name=op.f("fk_idempotency_keys_device_id_devices")
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["members.id"], name=op.f("fk_idempotency_keys_member_id_members")
         ),
         sa.ForeignKeyConstraint(
             ["withdrawal_id"], ["withdrawals.id"], name=op.f("fk_idempotency_keys_withdrawal_id_withdrawals")
