@@ -11,7 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from fundcenter import __version__, errors
 from fundcenter.context import Clock, Context, utc_now
-from fundcenter.routes import account, devices, sessions, withdrawals
+from fundcenter.routes import account, certificates, devices, sessions, withdrawals
 from fundcenter.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -53,4 +53,5 @@ def create_app(engine: Engine, settings: Settings | None = None, now: Clock = ut
     app.include_router(sessions.router)
     app.include_router(account.router)
     app.include_router(withdrawals.router)
+    app.include_router(certificates.router)
     return app

@@ -11,11 +11,14 @@ import sys
 from pathlib import Path
 
 import uvicorn
+from sqlalchemy import select
 
+from fundcenter import masking
 from fundcenter.api import create_app
-from fundcenter.context import utc_now
-from fundcenter.db import make_engine, upgrade_schema
+from fundcenter.context import Context, utc_now
+from fundcenter.db import make_engine, reading, upgrade_schema
 from fundcenter.devices import enrolment
+from fundcenter.models import Member
 from fundcenter.seed import seed
 from fundcenter.settings import Settings
 
@@ -52,6 +55,10 @@ def _parser() -> argparse.ArgumentParser:
     revoke.add_argument("--id", required=True, dest="device_id")
     revoke.add_argument("--reason", default="revoked by operator")
     device.add_parser("list", help="list kiosks and their state")
+    cert = sub.add_parser("certificate", help="issue a signed deposit certificate at the counter")
+    cert.add_argument("--id-number", required=True)
+    cert.add_argument("--out", type=Path, required=True, help="where to write the PDF")
+    cert.add_argument("--public-url", default=None, help="base URL of the verification page in the QR code")
     return parser
 
 
@@ -121,6 +128,28 @@ def _device(args: argparse.Namespace, settings: Settings) -> int:
         engine.dispose()
 
 
+def _certificate(args: argparse.Namespace, settings: Settings) -> int:
+    from fundcenter.certificates import service  # noqa: PLC0415 (pyHanko and reportlab load only here)
+
+    engine = make_engine(settings.database_url)
+    try:
+        upgrade_schema(engine)
+        with reading(engine) as session:
+            member_id = session.scalar(select(Member.id).where(Member.id_number == args.id_number.upper()))
+        if member_id is None:
+            print(
+                f"fundcenter: no member with ID number {masking.id_number(args.id_number)}", file=sys.stderr
+            )
+            return 1
+        issued = service.issue(Context(engine, settings), member_id, device_id=None)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_bytes(issued.pdf)
+        print(f"certificate {issued.code} written to {args.out}")
+        return 0
+    finally:
+        engine.dispose()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -129,6 +158,8 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(args, settings)
     if args.command == "device":
         return _device(args, settings)
+    if args.command == "certificate":
+        return _certificate(args, settings)
     engine = make_engine(settings.database_url)
     try:
         if args.command == "seed":

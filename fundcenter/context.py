@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import Request
 from sqlalchemy import Engine
@@ -14,6 +15,9 @@ from sqlalchemy import Engine
 from fundcenter import keys
 from fundcenter.devices import ca
 from fundcenter.settings import Settings
+
+if TYPE_CHECKING:
+    from fundcenter.certificates.signing import Sealer
 
 Clock = Callable[[], dt.datetime]
 
@@ -28,6 +32,7 @@ class Context:
     settings: Settings
     now: Clock = utc_now
     _device_ca: keys.KeyPair | None = field(default=None, repr=False)
+    _sealer: Sealer | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -40,6 +45,15 @@ class Context:
             if self._device_ca is None:
                 self._device_ca = ca.load_or_create(self.data_dir)
             return self._device_ca
+
+    @property
+    def sealer(self) -> Sealer:
+        from fundcenter.certificates.signing import Sealer  # noqa: PLC0415 (pyHanko loads on first use)
+
+        with self._lock:
+            if self._sealer is None:
+                self._sealer = Sealer.load_or_create(self.data_dir, self.settings.center_name)
+            return self._sealer
 
 
 def context(request: Request) -> Context:
