@@ -11,7 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from fundcenter import __version__, errors
 from fundcenter.context import Clock, Context, utc_now
-from fundcenter.routes import account, certificates, devices, sessions, withdrawals
+from fundcenter.routes import account, certificates, devices, heartbeats, sessions, withdrawals
 from fundcenter.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,7 @@ def create_app(engine: Engine, settings: Settings | None = None, now: Clock = ut
         return Health(status="ok", version=__version__, database="ok")
 
     app.include_router(devices.router)
+    app.include_router(heartbeats.router)
     app.include_router(sessions.router)
     app.include_router(account.router)
     app.include_router(withdrawals.router)

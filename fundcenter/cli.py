@@ -13,7 +13,7 @@ from pathlib import Path
 import uvicorn
 from sqlalchemy import select
 
-from fundcenter import masking
+from fundcenter import housekeeping, masking
 from fundcenter.api import create_app
 from fundcenter.context import Context, utc_now
 from fundcenter.db import make_engine, reading, upgrade_schema
@@ -75,6 +75,8 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     engine = make_engine(settings.database_url)
     upgrade_schema(engine)
+    purged = housekeeping.purge(engine, utc_now())
+    log.info("purged %d expired idempotency keys, %d old sessions", purged.idempotency_keys, purged.sessions)
     if args.seed:
         report = seed(engine)
         log.info("seeded: %d demo members added", report.demo_added)

@@ -189,3 +189,24 @@ def test_ledger_has_one_entry_per_paid_withdrawal(server: ThreadServer) -> None:
         paid = session.scalar(select(func.count()).select_from(Withdrawal).where(Withdrawal.status == "paid"))
     assert entries == paid == 3
     assert requests.get(f"{server.url}healthz", timeout=TIMEOUT).status_code == 200
+
+
+def test_housekeeping_purges_only_expired_keys(server: ThreadServer) -> None:
+    from fundcenter import housekeeping
+    from fundcenter.models import IdempotencyRecord
+
+    kiosk = server.kiosk()
+    kiosk.open_session(LIN, now=server.clock())
+    assert kiosk.post("v1/withdrawals", RENT, **{"Idempotency-Key": "old-key"}).status_code == 201
+    server.clock.advance(days=20)
+    kiosk.open_session(LIN, now=server.clock())
+    assert (
+        kiosk.post("v1/withdrawals", {**RENT, "amount_fen": 50}, **{"Idempotency-Key": "new-key"}).status_code
+        == 201
+    )
+    server.clock.advance(days=11)
+    purged = housekeeping.purge(server.engine, server.clock())
+    assert purged.idempotency_keys == 1
+    with Session(server.engine) as session:
+        assert list(session.scalars(select(IdempotencyRecord.key))) == ["new-key"]
+        assert session.scalar(select(func.count()).select_from(Withdrawal)) == 2  # records stay

@@ -1,0 +1,88 @@
+"""Heartbeat and health ingest: each kiosk reports its peripherals; stored for the monitoring console."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import AwareDatetime, BaseModel, Field
+from sqlalchemy import update
+
+from fundcenter.context import Context, context
+from fundcenter.db import writing
+from fundcenter.devices.identity import check_device, identify
+from fundcenter.errors import Code, responses
+from fundcenter.models import Device, Heartbeat
+
+router = APIRouter(prefix="/v1/devices", tags=["devices"])
+# XFS4IoT common device status.
+Status = Literal[
+    "online",
+    "offline",
+    "powerOff",
+    "noDevice",
+    "hardwareError",
+    "userError",
+    "deviceBusy",
+    "fraudAttempt",
+    "potentialFraud",
+    "starting",
+]
+
+
+class Peripheral(BaseModel):
+    status: Status
+    paper: Literal["unknown", "full", "low", "out", "jammed"] | None = None
+    detail: str = Field(default="", max_length=256)
+
+
+class HeartbeatIn(BaseModel):
+    sent_at: AwareDatetime
+    overall: Status
+    peripherals: dict[str, Peripheral] = Field(default_factory=dict, max_length=32)
+    outbox_pending: int = Field(default=0, ge=0, le=10**6)
+    software_version: str = Field(default="", max_length=64)
+
+
+class HeartbeatAck(BaseModel):
+    received_at: dt.datetime
+    clock_offset_s: float = Field(
+        description="server time minus the kiosk's sent_at (network delay included)"
+    )
+
+
+@router.post(
+    "/heartbeat",
+    status_code=202,
+    responses=responses(
+        Code.DEVICE_MISSING,
+        Code.DEVICE_UNKNOWN,
+        Code.DEVICE_NOT_ENROLLED,
+        Code.DEVICE_REVOKED,
+        Code.INVALID_REQUEST,
+    ),
+)
+def heartbeat(body: HeartbeatIn, request: Request, ctx: Context = Depends(context)) -> HeartbeatAck:  # noqa: B008
+    """Store one health report and mark the kiosk as seen."""
+    device = check_device(ctx, identify(request))
+    now = ctx.now()
+    payload = body.model_dump(mode="json", exclude={"sent_at", "overall"}, exclude_defaults=True)
+    with writing(ctx.engine) as session:
+        session.add(
+            Heartbeat(
+                device_id=device.id,
+                received_at=now,
+                sent_at=body.sent_at,
+                overall=body.overall,
+                payload=json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
+            )
+        )
+        session.execute(
+            update(Device)
+            .where(Device.id == device.id)
+            .values(last_seen_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    return HeartbeatAck(received_at=now, clock_offset_s=(now - body.sent_at).total_seconds())
