@@ -135,6 +135,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        for e in exc.errors():  # the Idempotency-Key draft answers a missing key with 400
+            if e.get("type") == "missing" and tuple(e.get("loc", ())) == ("header", "Idempotency-Key"):
+                return ApiError(Code.IDEMPOTENCY_KEY_MISSING).response()
         problems = [
             {"loc": [str(p) for p in e.get("loc", ())], "type": e.get("type"), "msg": e.get("msg")}
             for e in exc.errors()
@@ -144,11 +147,15 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 405:
-            return ApiError(Code.METHOD_NOT_ALLOWED).response()
+            response = ApiError(Code.METHOD_NOT_ALLOWED).response()
+            response.headers.update(exc.headers or {})  # Allow: the methods the path supports
+            return response
         if exc.status_code == 404:
             return ApiError(Code.NOT_FOUND).response()
+        if exc.status_code == 400:  # a body that is not JSON at all: reported like any invalid body
+            return ApiError(Code.INVALID_REQUEST, "请求内容不是有效的JSON", detail=exc.detail).response()
         body = ErrorBody(code=Code.INVALID_REQUEST.value, message="请求无法处理", detail=exc.detail)
-        return JSONResponse(body.model_dump(), status_code=exc.status_code)
+        return JSONResponse(body.model_dump(), status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def _crash(_request: Request, exc: Exception) -> JSONResponse:

@@ -102,7 +102,11 @@ def verify_certificate(
     )
 
 
-@router.get("/verify/{code}", response_class=HTMLResponse, include_in_schema=True)
+@router.get(
+    "/verify/{code}",
+    response_class=HTMLResponse,
+    responses={404: {"content": {"text/html": {}}, "description": "no certificate with this code"}},
+)
 def verification_page(
     code: Annotated[str, CODE_PATH],
     ctx: Context = Depends(context),  # noqa: B008

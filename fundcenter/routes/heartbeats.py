@@ -7,7 +7,7 @@ import json
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 from sqlalchemy import update
 
 from fundcenter.context import Context, context
@@ -15,6 +15,7 @@ from fundcenter.db import writing
 from fundcenter.devices.identity import check_device, identify
 from fundcenter.errors import Code, responses
 from fundcenter.models import Device, Heartbeat
+from fundcenter.wire import Timestamp
 
 router = APIRouter(prefix="/v1/devices", tags=["devices"])
 # XFS4IoT common device status.
@@ -39,10 +40,10 @@ class Peripheral(BaseModel):
 
 
 class HeartbeatIn(BaseModel):
-    sent_at: AwareDatetime
+    sent_at: Timestamp
     overall: Status
     peripherals: dict[str, Peripheral] = Field(default_factory=dict, max_length=32)
-    outbox_pending: int = Field(default=0, ge=0, le=10**6)
+    outbox_pending: int = Field(default=0, ge=0, le=10**6, strict=True)
     software_version: str = Field(default="", max_length=64)
 
 

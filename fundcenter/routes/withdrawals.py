@@ -92,8 +92,12 @@ def create_withdrawal(
     body: WithdrawalRequest,
     request: Request,
     idempotency_key: Annotated[
-        str | None, Header(alias="Idempotency-Key", description="unique per withdrawal; kept 30 days")
-    ] = None,
+        str,
+        Header(
+            alias="Idempotency-Key",
+            description="unique per withdrawal (a UUID); a Structured Field string or a bare token",
+        ),
+    ],
     device: Device = Depends(current_device),  # noqa: B008
     ctx: Context = Depends(context),  # noqa: B008
 ) -> JSONResponse:

@@ -4,30 +4,33 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from fundcenter import idnumber
 from fundcenter.errors import ApiError, Code
 from fundcenter.settings import Settings
+from fundcenter.wire import Timestamp
 
 
 class CardEvidence(BaseModel):
-    id_number: str = Field(min_length=18, max_length=18, examples=["371302198806120029"])
+    id_number: str = Field(pattern=r"^\d{17}[\dX]$", examples=["371302198806120029"])
     name: str = Field(min_length=1, max_length=64)
-    read_at: AwareDatetime
+    read_at: Timestamp
 
 
 class FaceEvidence(BaseModel):
-    distance: float = Field(ge=0, le=2, description="face_recognition distance to the reference face")
-    threshold: float = Field(gt=0, le=1, description="the threshold the kiosk applied")
+    distance: float = Field(
+        ge=0, le=2, strict=True, description="face_recognition distance to the reference face"
+    )
+    threshold: float = Field(gt=0, le=1, strict=True, description="the threshold the kiosk applied")
     reference: str = Field(default="center", pattern="^(center|chip)$", description="which face it compared")
-    captured_at: AwareDatetime
+    captured_at: Timestamp
 
 
 class LivenessEvidence(BaseModel):
-    passed: bool
+    passed: bool = Field(strict=True)
     challenges: list[str] = Field(default_factory=list, max_length=8, examples=[["blink", "turn_left"]])
-    completed_at: AwareDatetime
+    completed_at: Timestamp
 
 
 class Evidence(BaseModel):

@@ -40,10 +40,14 @@ class Details(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    months: int | None = Field(default=None, ge=1, le=24, description="rent: months paid for")
-    married: bool | None = Field(default=None, description="rent: the couple cap applies")
-    house_price_fen: int | None = Field(default=None, gt=0, le=10**12, description="purchase: price")
-    cost_fen: int | None = Field(default=None, gt=0, le=10**12, description="build/repair/illness/elevator")
+    months: int | None = Field(default=None, ge=1, le=24, strict=True, description="rent: months paid for")
+    married: bool | None = Field(default=None, strict=True, description="rent: the couple cap applies")
+    house_price_fen: int | None = Field(
+        default=None, gt=0, le=10**12, strict=True, description="purchase: price"
+    )
+    cost_fen: int | None = Field(
+        default=None, gt=0, le=10**12, strict=True, description="build/repair/illness/elevator"
+    )
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,11 @@ CHINA = dt.timezone(dt.timedelta(hours=8))
 class WithdrawalRequest(BaseModel):
     type: str = Field(max_length=32, examples=["rent"], description="a code from GET /v1/withdrawal-types")
     amount_fen: int | None = Field(
-        default=None, gt=0, le=10**12, description="omit for types that pay out the whole balance"
+        default=None,
+        gt=0,
+        le=10**12,
+        strict=True,
+        description="omit for types that pay out the whole balance",
     )
     bank_card: str = Field(
         min_length=12, max_length=19, pattern=r"^\d+$", description="the member's own card"
