@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 
 from fundcenter import keys
 from fundcenter.devices import ca
+from fundcenter.devices.heartbeats import HeartbeatSink
 from fundcenter.settings import Settings
 
 if TYPE_CHECKING:
@@ -34,6 +35,10 @@ class Context:
     _device_ca: keys.KeyPair | None = field(default=None, repr=False)
     _sealer: Sealer | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    heartbeats: HeartbeatSink = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.heartbeats = HeartbeatSink(self.engine)
 
     @property
     def data_dir(self) -> Path:

@@ -6,8 +6,10 @@ newest revision at start-up, so a center upgrades the software and the data in o
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -77,10 +79,28 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+_write_locks: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+_locks_guard = threading.Lock()
+
+
+def _write_lock(engine: Engine) -> AbstractContextManager[object]:
+    """SQLite has one writer at a time; waiting on its busy handler means sleeping in steps of up to
+    100 ms, so this process's writers queue on a lock instead (other processes still use the busy
+    timeout). PostgreSQL locks rows itself: no lock here."""
+    if engine.dialect.name != "sqlite":
+        return nullcontext()
+    with _locks_guard:
+        return _write_locks.setdefault(engine, threading.Lock())
+
+
 @contextmanager
 def writing(engine: Engine) -> Iterator[Session]:
     """A session whose transaction writes: committed on success, rolled back on any error."""
-    with Session(engine.execution_options(**WRITE), expire_on_commit=False) as session, session.begin():
+    with (
+        _write_lock(engine),
+        Session(engine.execution_options(**WRITE), expire_on_commit=False) as session,
+        session.begin(),
+    ):
         yield session
 
 

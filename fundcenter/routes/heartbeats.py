@@ -6,15 +6,13 @@ import datetime as dt
 import json
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
-from sqlalchemy import update
 
-from fundcenter.context import Context, context
-from fundcenter.db import writing
-from fundcenter.devices.identity import check_device, identify
+from fundcenter.context import context
+from fundcenter.devices.heartbeats import Report
+from fundcenter.devices.identity import identify
 from fundcenter.errors import Code, responses
-from fundcenter.models import Device, Heartbeat
 from fundcenter.wire import Timestamp
 
 router = APIRouter(prefix="/v1/devices", tags=["devices"])
@@ -65,25 +63,20 @@ class HeartbeatAck(BaseModel):
         Code.INVALID_REQUEST,
     ),
 )
-def heartbeat(body: HeartbeatIn, request: Request, ctx: Context = Depends(context)) -> HeartbeatAck:  # noqa: B008
-    """Store one health report and mark the kiosk as seen."""
-    device = check_device(ctx, identify(request))
+async def heartbeat(body: HeartbeatIn, request: Request) -> HeartbeatAck:
+    """Accept one health report; it is stored with others within 50 ms and marks the kiosk as seen."""
+    ctx = context(request)
+    device_id = identify(request)
+    ctx.heartbeats.check(device_id)
     now = ctx.now()
     payload = body.model_dump(mode="json", exclude={"sent_at", "overall"}, exclude_defaults=True)
-    with writing(ctx.engine) as session:
-        session.add(
-            Heartbeat(
-                device_id=device.id,
-                received_at=now,
-                sent_at=body.sent_at,
-                overall=body.overall,
-                payload=json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
-            )
+    ctx.heartbeats.add(
+        Report(
+            device_id=device_id,
+            received_at=now,
+            sent_at=body.sent_at,
+            overall=body.overall,
+            payload=json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
         )
-        session.execute(
-            update(Device)
-            .where(Device.id == device.id)
-            .values(last_seen_at=now)
-            .execution_options(synchronize_session=False)
-        )
+    )
     return HeartbeatAck(received_at=now, clock_offset_s=(now - body.sent_at).total_seconds())

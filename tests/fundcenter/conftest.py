@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from fundcenter.api import create_app
@@ -43,6 +44,7 @@ class ThreadServer:
     engine: Engine
     clock: ManualClock
     data_dir: Path
+    app: FastAPI
 
     def kiosk(self) -> Kiosk:
         device_id = f"KIOSK-T{next(_numbers):04d}"
@@ -67,9 +69,10 @@ def server(tmp_path: Path) -> Iterator[ThreadServer]:
         thread.join(0.05)
         assert thread.is_alive()
     port = server.servers[0].sockets[0].getsockname()[1]
-    yield ThreadServer(f"http://127.0.0.1:{port}/", engine, clock, tmp_path)
+    yield ThreadServer(f"http://127.0.0.1:{port}/", engine, clock, tmp_path, app)
     server.should_exit = True
     thread.join(10)
+    app.state.context.heartbeats.close()
     engine.dispose()
 
 

@@ -31,6 +31,7 @@ def test_heartbeat_is_stored_for_the_console(server: ThreadServer) -> None:
     status, ack = beat(kiosk, server.clock() - dt.timedelta(seconds=3))
     assert status == 202
     assert ack["clock_offset_s"] == 3.0
+    assert server.app.state.context.heartbeats.flush() == 1  # what the writer thread does within 50 ms
     with Session(server.engine) as session:
         stored = session.scalars(select(Heartbeat).where(Heartbeat.device_id == kiosk.device_id)).one()
         device = session.get(Device, kiosk.device_id)
