@@ -5,9 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Debian 12 packages the appliance needs: Python with venv, Mesa/EGL for Kivy's offscreen and windowed
 # rendering, mtdev for touch screens, the CJK font every screen is drawn in, and Xvfb/xdotool for the
-# end-to-end clicking tests, and poppler's pdfsig/pdftotext that check the back end's signed certificates.
+# end-to-end clicking tests, poppler's pdfsig/pdftotext that check the back end's signed certificates, and
+# PostgreSQL, of which the back end's tests start a throwaway server of their own (initdb, a free port).
 APT_PACKAGES := python3 python3-venv libgl1 libegl1 libegl-mesa0 libgl1-mesa-dri libmtdev1 \
-	fonts-wqy-microhei xvfb xdotool poppler-utils
+	fonts-wqy-microhei xvfb xdotool poppler-utils postgresql
 STAMP := $(VENV)/.installed
 
 .PHONY: all install system-packages demo test lint typecheck unit bench clean

@@ -131,7 +131,7 @@ def submit(
     """One transaction: rules, withdrawal row, balance, ledger, and the key's stored answer."""
     now = ctx.now()
     with writing(ctx.engine) as session:
-        member = session.get(Member, member_id)
+        member = session.get(Member, member_id, with_for_update=True)  # PostgreSQL: one payout at a time
         if member is None:
             raise ApiError(Code.MEMBER_NOT_FOUND)
         try:

@@ -35,11 +35,11 @@ def test_no_server_error_and_the_contract_holds(fundcenter: EmbeddedBackEnd, tmp
             "--exclude-path",
             "/v1/sessions/current",  # would end the session the other operations use
             "--max-examples",
-            "25",
+            "20",
             "--seed",
             "12329",
             "--workers",
-            "2",
+            "1",  # CPython 3.11.7's ast.parse is not thread-safe (gh-106905); hypothesis calls it
             "--generation-database",
             "none",
             "--no-color",
