@@ -21,6 +21,7 @@ from fundcenter.devices import enrolment
 from fundcenter.models import Member
 from fundcenter.seed import seed
 from fundcenter.settings import Settings
+from fundcenter.withdrawals import review
 
 log = logging.getLogger("fundcenter")
 
@@ -55,6 +56,16 @@ def _parser() -> argparse.ArgumentParser:
     revoke.add_argument("--id", required=True, dest="device_id")
     revoke.add_argument("--reason", default="revoked by operator")
     device.add_parser("list", help="list kiosks and their state")
+    review = sub.add_parser("withdrawal", help="manual review of withdrawals").add_subparsers(
+        dest="review_command", required=True
+    )
+    review.add_parser("pending", help="list withdrawals waiting for review")
+    approve = review.add_parser("approve", help="approve and pay a withdrawal")
+    approve.add_argument("--id", type=int, required=True, dest="withdrawal_id")
+    approve.add_argument("--note", default="审核通过")
+    reject = review.add_parser("reject", help="reject a withdrawal with a reason the member will read")
+    reject.add_argument("--id", type=int, required=True, dest="withdrawal_id")
+    reject.add_argument("--note", required=True)
     cert = sub.add_parser("certificate", help="issue a signed deposit certificate at the counter")
     cert.add_argument("--id-number", required=True)
     cert.add_argument("--out", type=Path, required=True, help="where to write the PDF")
@@ -157,6 +168,29 @@ def _certificate(args: argparse.Namespace, settings: Settings) -> int:
         engine.dispose()
 
 
+def _review(args: argparse.Namespace, settings: Settings) -> int:
+    engine = make_engine(settings.database_url)
+    try:
+        upgrade_schema(engine)
+        if args.review_command == "pending":
+            for w in review.pending(engine):
+                print(f"{w.id}\t{w.type}\t{w.amount_fen}\t{w.created_at:%Y-%m-%d %H:%M}\t{w.device_id or ''}")
+            return 0
+        try:
+            if args.review_command == "approve":
+                balance = review.approve(engine, args.withdrawal_id, utc_now(), args.note)
+                print(f"withdrawal {args.withdrawal_id} paid; balance now {balance} fen")
+            else:
+                review.reject(engine, args.withdrawal_id, utc_now(), args.note)
+                print(f"withdrawal {args.withdrawal_id} rejected")
+        except review.ReviewError as exc:
+            print(f"fundcenter: {exc}", file=sys.stderr)
+            return 1
+        return 0
+    finally:
+        engine.dispose()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -165,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(args, settings)
     if args.command == "device":
         return _device(args, settings)
+    if args.command == "withdrawal":
+        return _review(args, settings)
     if args.command == "certificate":
         return _certificate(args, settings)
     engine = make_engine(settings.database_url)

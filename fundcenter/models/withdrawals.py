@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from fundcenter.models.base import Base, UtcDateTime
 
-WITHDRAWAL_STATUSES = ("paid", "pending_review")
+WITHDRAWAL_STATUSES = ("paid", "pending_review", "rejected")
 
 
 class Withdrawal(Base):
@@ -22,13 +22,14 @@ class Withdrawal(Base):
     type: Mapped[str] = mapped_column(String(32))
     amount_fen: Mapped[int] = mapped_column(BigInteger)
     bank_card: Mapped[str] = mapped_column(String(19))
-    status: Mapped[str] = mapped_column(String(16))  # paid | pending_review
+    status: Mapped[str] = mapped_column(String(16))  # paid | pending_review | rejected
     closes_account: Mapped[bool] = mapped_column(Boolean)
     documents: Mapped[str] = mapped_column(Text)  # JSON list of document codes presented
     details: Mapped[str] = mapped_column(Text)  # JSON of the type-specific facts
     payout_reference: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     decided_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    review_note: Mapped[str | None] = mapped_column(String(256))  # the reviewer's reason, in Chinese
 
 
 class IdempotencyRecord(Base):

@@ -182,4 +182,5 @@ def withdrawal_by_id(
         payout_reference=found.payout_reference,
         balance_after_fen=balance,
         created_at=found.created_at,
+        review_note=found.review_note,
     )

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 from sqlalchemy import update
+from sqlalchemy.orm import Session
 
 from fundcenter import bankcard, masking
 from fundcenter.context import Context
@@ -44,12 +45,13 @@ class WithdrawalResult(BaseModel):
     type: str
     title: str
     amount_fen: int
-    status: str = Field(description="paid (秒批, money sent) or pending_review (人工审核)")
+    status: str = Field(description="paid (money sent), pending_review (人工审核) or rejected")
     closes_account: bool
     bank_card_masked: str
     payout_reference: str | None
     balance_after_fen: int
     created_at: dt.datetime
+    review_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ def _check_card(member: Member, card: str) -> None:
 
 def _pay(
     ctx: Context, member: Member, request: WithdrawalRequest, *, device_id: str, key: str, now: dt.datetime
-) -> tuple[Withdrawal, int]:
+) -> Withdrawal:
     kind = TYPES.get(request.type)
     if kind is None:
         raise Refusal(Code.WITHDRAWAL_TYPE_UNKNOWN, "unknown_type", "不支持该提取类型", known=sorted(TYPES))
@@ -116,7 +118,46 @@ def _pay(
         created_at=now,
         decided_at=now if instant else None,
     )
-    return withdrawal, amount
+    return withdrawal
+
+
+def pay_out(session: Session, member: Member, withdrawal: Withdrawal, now: dt.datetime) -> int:
+    """Debit the account, record the ledger entry and the payout reference; returns the new balance.
+
+    The conditional UPDATE never lets the balance go below zero, whatever else runs concurrently.
+    """
+    amount = withdrawal.amount_fen
+    paid = session.execute(
+        update(Member)
+        .where(Member.id == member.id, Member.balance_fen >= amount)
+        .values(balance_fen=Member.balance_fen - amount)
+        .execution_options(synchronize_session=False)
+    )
+    if paid.rowcount != 1:  # type: ignore[attr-defined]
+        raise ApiError(Code.INSUFFICIENT_BALANCE)
+    balance_after = member.balance_fen - amount
+    withdrawal.status = "paid"
+    withdrawal.decided_at = now
+    withdrawal.payout_reference = f"PO{now:%Y%m%d}{withdrawal.id:010d}"
+    session.add(
+        LedgerEntry(
+            member_id=member.id,
+            kind="withdrawal",
+            amount_fen=-amount,
+            balance_after_fen=balance_after,
+            booked_at=now,
+            memo=f"{TYPES[withdrawal.type].title} 转入 {masking.bank_card(withdrawal.bank_card)}",
+            withdrawal_id=withdrawal.id,
+        )
+    )
+    if withdrawal.closes_account and balance_after == 0:
+        session.execute(
+            update(Member)
+            .where(Member.id == member.id)
+            .values(status="closed", closed_on=china_date(now), contribution_base_fen=0)
+            .execution_options(synchronize_session=False)
+        )
+    return balance_after
 
 
 def submit(
@@ -135,7 +176,7 @@ def submit(
         if member is None:
             raise ApiError(Code.MEMBER_NOT_FOUND)
         try:
-            withdrawal, amount = _pay(ctx, member, request, device_id=device_id, key=key, now=now)
+            withdrawal = _pay(ctx, member, request, device_id=device_id, key=key, now=now)
         except Refusal as refusal:
             body = ApiError(refusal.code, refusal.message, refusal.detail).body()
             status = ApiError(refusal.code).status
@@ -146,36 +187,9 @@ def submit(
             return Outcome(status, body)
         session.add(withdrawal)
         session.flush()
-        balance_after = member.balance_fen
-        if withdrawal.status == "paid":
-            paid = session.execute(
-                update(Member)
-                .where(Member.id == member.id, Member.balance_fen >= amount)
-                .values(balance_fen=Member.balance_fen - amount)
-                .execution_options(synchronize_session=False)
-            )
-            if paid.rowcount != 1:  # type: ignore[attr-defined]
-                raise ApiError(Code.INSUFFICIENT_BALANCE)
-            balance_after = member.balance_fen - amount
-            withdrawal.payout_reference = f"PO{now:%Y%m%d}{withdrawal.id:010d}"
-            session.add(
-                LedgerEntry(
-                    member_id=member.id,
-                    kind="withdrawal",
-                    amount_fen=-amount,
-                    balance_after_fen=balance_after,
-                    booked_at=now,
-                    memo=f"{TYPES[withdrawal.type].title} 转入 {masking.bank_card(withdrawal.bank_card)}",
-                    withdrawal_id=withdrawal.id,
-                )
-            )
-            if withdrawal.closes_account and balance_after == 0:
-                session.execute(
-                    update(Member)
-                    .where(Member.id == member.id)
-                    .values(status="closed", closed_on=china_date(now), contribution_base_fen=0)
-                    .execution_options(synchronize_session=False)
-                )
+        balance_after = (
+            pay_out(session, member, withdrawal, now) if withdrawal.status == "paid" else member.balance_fen
+        )
         result = WithdrawalResult(
             id=withdrawal.id,
             type=withdrawal.type,
