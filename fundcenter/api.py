@@ -11,7 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from fundcenter import __version__, errors
 from fundcenter.context import Clock, Context, utc_now
-from fundcenter.routes import account, certificates, devices, heartbeats, sessions, withdrawals
+from fundcenter.routes import account, certificates, devices, heartbeats, members, sessions, withdrawals
 from fundcenter.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,7 @@ def create_app(engine: Engine, settings: Settings | None = None, now: Clock = ut
 
     app.include_router(devices.router)
     app.include_router(heartbeats.router)
+    app.include_router(members.router)
     app.include_router(sessions.router)
     app.include_router(account.router)
     app.include_router(withdrawals.router)

@@ -40,6 +40,7 @@ class Code(StrEnum):
     EVIDENCE_REJECTED = "evidence_rejected"
     ID_NUMBER_INVALID = "id_number_invalid"
     MEMBER_NOT_FOUND = "member_not_found"
+    REFERENCE_FACE_MISSING = "reference_face_missing"
     IDEMPOTENCY_KEY_MISSING = "idempotency_key_missing"
     IDEMPOTENCY_KEY_INVALID = "idempotency_key_invalid"
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
@@ -76,6 +77,7 @@ CATALOGUE: dict[Code, tuple[int, str]] = {
     Code.EVIDENCE_REJECTED: (403, "身份核验未通过"),
     Code.ID_NUMBER_INVALID: (422, "身份证号码不正确"),
     Code.MEMBER_NOT_FOUND: (404, "未查询到您的公积金账户"),
+    Code.REFERENCE_FACE_MISSING: (404, "中心未留存您的人脸照片，请到柜台办理"),
     Code.IDEMPOTENCY_KEY_MISSING: (400, "请求缺少幂等键（Idempotency-Key）"),
     Code.IDEMPOTENCY_KEY_INVALID: (400, "幂等键格式不正确"),
     Code.IDEMPOTENCY_KEY_REUSED: (422, "幂等键已用于另一笔不同的业务"),

@@ -67,6 +67,13 @@ def load_demo_members() -> list[dict[str, Any]]:
     return members
 
 
+def load_reference_faces() -> dict[str, list[float]]:
+    """The demo members' face encodings, made once from the fixture photos (scripts/make-reference-faces)."""
+    text = (resources.files("fundcenter") / "data" / "reference-faces.json").read_text("utf-8")
+    faces: dict[str, list[float]] = json.loads(text)["faces"]
+    return faces
+
+
 def _demo_member(index: int, raw: dict[str, Any]) -> Member:
     birth = dt.date.fromisoformat(raw["birth_date"])
     open_year = max(birth.year + 22, 1992)
@@ -91,6 +98,7 @@ def _demo_member(index: int, raw: dict[str, Any]) -> Member:
         paid_up_to=raw["paid_up_to"],
         bank_card=make_card(f"62220202{index:010d}"),
         reference_face=raw["face"],
+        reference_encoding=json.dumps(load_reference_faces().get(raw["face"])) if raw.get("face") else None,
     )
 
 

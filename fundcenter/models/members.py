@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fundcenter.models.base import Base, UtcDateTime
@@ -38,7 +38,8 @@ class Member(Base):
     personal_rate_bp: Mapped[int] = mapped_column(Integer)
     paid_up_to: Mapped[str] = mapped_column(String(7))  # YYYY-MM
     bank_card: Mapped[str | None] = mapped_column(String(19))  # the member's own card for payouts
-    reference_face: Mapped[str | None] = mapped_column(String(128))
+    reference_face: Mapped[str | None] = mapped_column(String(128))  # the photo it was made from
+    reference_encoding: Mapped[str | None] = mapped_column(Text)  # JSON: 128 floats (face_recognition)
 
     @property
     def monthly_amount_fen(self) -> int:
