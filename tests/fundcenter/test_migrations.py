@@ -52,3 +52,32 @@ def test_bank_card_luhn() -> None:
     assert not bankcard.is_valid("4111111111111112")
     assert not bankcard.is_valid("411111111111111")  # too short for a UnionPay card
     assert bankcard.is_valid(bankcard.make_card("622202020011223344"))
+
+
+def test_an_older_database_is_upgraded_in_place(tmp_path: Path) -> None:
+    from alembic import command
+    from sqlalchemy import text
+
+    from fundcenter.db import WRITE, alembic_config
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'fc.db'}")
+    with engine.execution_options(**WRITE).begin() as conn:
+        command.upgrade(alembic_config(conn), "0001")
+    with engine.execution_options(**WRITE).begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO members (id_number, name, gender, birth_date, city, employer_name, "
+                "unit_account, personal_account, open_date, status, loan_status, balance_fen, "
+                "contribution_base_fen, employer_rate_bp, personal_rate_bp, paid_up_to) VALUES "
+                "('50011219560220007X', '欧阳振华', 'male', '1956-02-20', '重庆', '机械厂', '1', '2', "
+                "'2000-01-01', 'normal', 'none', 100, 100, 1200, 1200, '2026-10')"
+            )
+        )
+    upgrade_schema(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0003"
+        row = conn.execute(text("SELECT name, reference_encoding FROM members")).one()
+        assert tuple(row) == ("欧阳振华", None)
+        columns = {c["name"] for c in inspect(conn).get_columns("withdrawals")}
+        assert "review_note" in columns
+    engine.dispose()
