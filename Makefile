@@ -6,10 +6,12 @@ BIN := $(VENV)/bin
 # Debian 12 packages the appliance needs: Python with venv, Mesa/EGL for Kivy's offscreen and windowed
 # rendering, mtdev for touch screens, the CJK font every screen is drawn in, and Xvfb/xdotool for the
 # end-to-end clicking tests; CUPS (the daemon, lp/cancel, cupsenable, ipptool) for the certificate printer
-# and the private cupsd its tests start, poppler's pdftotext to read printed PDFs back; promtool (Debian
-# ships it in prometheus) to lint the health metrics.
+# and the private cupsd its tests start; poppler's pdfsig/pdftotext to check signed certificates and read
+# printed PDFs back; promtool (Debian ships it in prometheus) to lint the health metrics; PostgreSQL, of
+# which the back end's tests start a throwaway server of their own (initdb, a free port).
 APT_PACKAGES := python3 python3-venv libgl1 libegl1 libegl-mesa0 libgl1-mesa-dri libmtdev1 \
-	fonts-wqy-microhei xvfb xdotool cups-daemon cups-client cups-ipp-utils poppler-utils prometheus
+	fonts-wqy-microhei xvfb xdotool cups-daemon cups-client cups-ipp-utils poppler-utils prometheus \
+	postgresql
 STAMP := $(VENV)/.installed
 
 .PHONY: all install system-packages demo test lint typecheck unit bench clean

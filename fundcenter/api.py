@@ -9,7 +9,10 @@ from pydantic import BaseModel
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from fundcenter import __version__
+from fundcenter import __version__, errors
+from fundcenter.context import Clock, Context, utc_now
+from fundcenter.routes import account, certificates, devices, heartbeats, members, sessions, withdrawals
+from fundcenter.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -20,12 +23,19 @@ class Health(BaseModel):
     database: str
 
 
-def create_app(engine: Engine) -> FastAPI:
+def create_app(engine: Engine, settings: Settings | None = None, now: Clock = utc_now) -> FastAPI:
     app = FastAPI(
         title="Fund center reference back end",
         version=__version__,
-        description="The fund center's side of the kiosk contract (住房公积金自助终端接口).",
+        description=(
+            "The fund center's side of the kiosk contract (住房公积金自助终端接口). Every error is "
+            '`{"code": "...", "message": "中文说明", "detail": ...}` with a stable machine code. '
+            "Kiosk calls name their device in `X-Device-Id`; member calls also carry "
+            "`Authorization: Bearer <session token>`."
+        ),
     )
+    app.state.context = Context(engine=engine, settings=settings or Settings(), now=now)
+    errors.install(app)
 
     @app.get("/healthz", tags=["operations"])
     def healthz(response: Response) -> Health:
@@ -39,4 +49,11 @@ def create_app(engine: Engine) -> FastAPI:
             return Health(status="degraded", version=__version__, database="unavailable")
         return Health(status="ok", version=__version__, database="ok")
 
+    app.include_router(devices.router)
+    app.include_router(heartbeats.router)
+    app.include_router(members.router)
+    app.include_router(sessions.router)
+    app.include_router(account.router)
+    app.include_router(withdrawals.router)
+    app.include_router(certificates.router)
     return app

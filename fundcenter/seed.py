@@ -17,8 +17,9 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from fundcenter.bankcard import make_card
 from fundcenter.idnumber import check_char
-from fundcenter.models import Member
+from fundcenter.models import LedgerEntry, Member
 
 _REGIONS = (
     ("110105", "北京"),
@@ -66,6 +67,13 @@ def load_demo_members() -> list[dict[str, Any]]:
     return members
 
 
+def load_reference_faces() -> dict[str, list[float]]:
+    """The demo members' face encodings, made once from the fixture photos (scripts/make-reference-faces)."""
+    text = (resources.files("fundcenter") / "data" / "reference-faces.json").read_text("utf-8")
+    faces: dict[str, list[float]] = json.loads(text)["faces"]
+    return faces
+
+
 def _demo_member(index: int, raw: dict[str, Any]) -> Member:
     birth = dt.date.fromisoformat(raw["birth_date"])
     open_year = max(birth.year + 22, 1992)
@@ -88,8 +96,52 @@ def _demo_member(index: int, raw: dict[str, Any]) -> Member:
         employer_rate_bp=_rate_bp(raw["employer_rate"]),
         personal_rate_bp=_rate_bp(raw["personal_rate"]),
         paid_up_to=raw["paid_up_to"],
+        bank_card=make_card(f"62220202{index:010d}"),
         reference_face=raw["face"],
+        reference_encoding=json.dumps(load_reference_faces().get(raw["face"])) if raw.get("face") else None,
     )
+
+
+def _months_back(paid_up_to: str, count: int) -> list[str]:
+    year, month = (int(p) for p in paid_up_to.split("-"))
+    periods = []
+    for _ in range(count):
+        periods.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return periods[::-1]
+
+
+def demo_history(member: Member) -> list[LedgerEntry]:
+    """The last twelve monthly deposits and the last annual interest (30 June), ending at the balance."""
+    if member.status == "closed" or member.balance_fen <= 0:
+        return []
+    monthly = member.monthly_amount_fen
+    moves: list[tuple[dt.datetime, str, int, str | None, str]] = []
+    for period in _months_back(member.paid_up_to, 12):
+        year, month = (int(p) for p in period.split("-"))
+        booked = dt.datetime(year, month, 15, 2, 0, tzinfo=dt.UTC)
+        moves.append((booked, "deposit", monthly, period, f"{period} 汇缴"))
+    first = moves[0][0]
+    interest_year = first.year if first.month <= 6 else first.year + 1
+    interest_at = dt.datetime(interest_year, 6, 30, 16, 0, tzinfo=dt.UTC)
+    moves.append((interest_at, "interest", member.balance_fen * 150 // 10000 // 2, None, "年度结息"))
+    moves.sort(key=lambda m: m[0])
+    balance = member.balance_fen - sum(m[2] for m in moves)
+    entries = []
+    for booked, kind, amount, paid_period, memo in moves:
+        balance += amount
+        entries.append(
+            LedgerEntry(
+                member_id=member.id,
+                kind=kind,
+                amount_fen=amount,
+                balance_after_fen=balance,
+                booked_at=booked,
+                period=paid_period,
+                memo=memo,
+            )
+        )
+    return entries
 
 
 def synthetic_members(count: int, rng_seed: int = 12329, first_account: int = 0) -> Iterator[Member]:
@@ -131,6 +183,7 @@ def synthetic_members(count: int, rng_seed: int = 12329, first_account: int = 0)
             employer_rate_bp=rate,
             personal_rate_bp=rate,
             paid_up_to=f"{paid_to:%Y-%m}",
+            bank_card=make_card(f"621700{first_account + n:012d}"),
             reference_face=None,
         )
 
@@ -143,7 +196,10 @@ def seed(engine: Engine, synthetic: int = 0, rng_seed: int = 12329) -> SeedRepor
             if raw["id_number"] in known:
                 skipped += 1
                 continue
-            session.add(_demo_member(index, raw))
+            member = _demo_member(index, raw)
+            session.add(member)
+            session.flush()
+            session.add_all(demo_history(member))
             known.add(raw["id_number"])
             demo_added += 1
         session.commit()

@@ -4,7 +4,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fundcenter.db import create_schema, make_engine, normalise_url
+from fundcenter.db import make_engine, normalise_url, upgrade_schema
 from fundcenter.idnumber import is_valid
 from fundcenter.models import Member
 from fundcenter.seed import load_demo_members, seed, synthetic_members
@@ -13,7 +13,7 @@ from fundcenter.seed import load_demo_members, seed, synthetic_members
 def test_seed_adds_demo_and_synthetic_members_once(tmp_path: Path) -> None:
     db = tmp_path / "fc.db"
     engine = make_engine(f"sqlite:///{db}")
-    create_schema(engine)
+    upgrade_schema(engine)
     first = seed(engine, synthetic=300)
     assert (first.demo_added, first.synthetic_added, first.skipped) == (6, 300, 0)
     again = seed(engine, synthetic=300)
@@ -34,7 +34,7 @@ def test_seed_adds_demo_and_synthetic_members_once(tmp_path: Path) -> None:
 
 def test_demo_members_match_the_fixture(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'fc.db'}")
-    create_schema(engine)
+    upgrade_schema(engine)
     seed(engine)
     with Session(engine) as session:
         by_id = {m.id_number: m for m in session.scalars(select(Member))}
@@ -64,7 +64,7 @@ def test_synthetic_people_are_deterministic_and_plausible() -> None:
 def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
     db = tmp_path / "fc.db"
     engine = make_engine(f"sqlite:///{db}")
-    create_schema(engine)
+    upgrade_schema(engine)
     engine.dispose()
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -1,0 +1,1 @@
+"""Kiosks: the device CA, enrolment with one-time tokens, identity of a request, revocation."""

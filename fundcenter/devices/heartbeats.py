@@ -1,0 +1,120 @@
+"""Heartbeat ingest in batches: thousands of kiosks report every 15 s; one commit stores many reports.
+
+A report is validated and acknowledged (202 Accepted) at once and written by a background thread within
+``FLUSH_S`` in a single transaction with the others that arrived meanwhile: at most that much telemetry
+is lost if the process dies, which heartbeats (repeated every few seconds) can afford. Whether a device
+may report is read from a cache refreshed every ``DEVICE_TTL_S``, so a revocation silences heartbeats
+within seconds (every other call checks the database each time).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, insert, select, update
+
+from fundcenter.db import reading, writing
+from fundcenter.errors import ApiError, Code
+from fundcenter.models import Device, Heartbeat
+
+log = logging.getLogger(__name__)
+FLUSH_S = 0.05
+DEVICE_TTL_S = 5.0
+
+
+@dataclass(frozen=True)
+class Report:
+    device_id: str
+    received_at: dt.datetime
+    sent_at: dt.datetime
+    overall: str
+    payload: str
+
+
+class HeartbeatSink:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._pending: list[Report] = []
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._statuses: dict[str, str] = {}
+        self._statuses_at = 0.0
+        self._thread: threading.Thread | None = None
+
+    def check(self, device_id: str) -> None:
+        """Raise the same errors as every other device call, from the cached device list."""
+        if time.monotonic() - self._statuses_at > DEVICE_TTL_S or device_id not in self._statuses:
+            with reading(self._engine) as session:
+                self._statuses = {
+                    row.id: row.status for row in session.execute(select(Device.id, Device.status))
+                }
+            self._statuses_at = time.monotonic()
+        status = self._statuses.get(device_id)
+        if status is None:
+            raise ApiError(Code.DEVICE_UNKNOWN)
+        if status == "revoked":
+            raise ApiError(Code.DEVICE_REVOKED)
+        if status != "active":
+            raise ApiError(Code.DEVICE_NOT_ENROLLED)
+
+    def add(self, report: Report) -> None:
+        with self._lock:
+            self._pending.append(report)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="heartbeat-writer", daemon=True)
+                self._thread.start()
+        self._wake.set()
+
+    def flush(self) -> int:
+        """Write everything received so far (the writer thread calls this; so do shutdown and tests)."""
+        with self._lock:
+            batch, self._pending = self._pending, []
+        if not batch:
+            return 0
+        last_seen: dict[str, dt.datetime] = {}
+        for r in batch:
+            last_seen[r.device_id] = max(r.received_at, last_seen.get(r.device_id, r.received_at))
+        with writing(self._engine) as session:
+            session.execute(
+                insert(Heartbeat),
+                [
+                    {
+                        "device_id": r.device_id,
+                        "received_at": r.received_at,
+                        "sent_at": r.sent_at,
+                        "overall": r.overall,
+                        "payload": r.payload,
+                    }
+                    for r in batch
+                ],
+            )
+            for device_id, seen in last_seen.items():
+                session.execute(
+                    update(Device)
+                    .where(Device.id == device_id)
+                    .values(last_seen_at=seen)
+                    .execution_options(synchronize_session=False)
+                )
+        return len(batch)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait()
+            self._wake.clear()
+            self._stop.wait(FLUSH_S)  # let a batch gather
+            try:
+                self.flush()
+            except Exception:
+                log.exception("heartbeat batch not stored; kiosks will report again")
+
+    def close(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(10)
+        self.flush()

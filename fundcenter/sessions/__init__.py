@@ -1,0 +1,1 @@
+"""Member sessions: issued after card + face + liveness verification, bound to device and member."""
