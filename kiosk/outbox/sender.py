@@ -37,7 +37,7 @@ class OutboxSender:
         self,
         outbox: Outbox,
         client: BackEndClient,
-        status_path: str = "api/v1/withdrawals/by-key/{key}",
+        status_path: str = "v1/withdrawals/by-key/{key}",
         key_lifetime_s: float = DEFAULT_KEY_LIFETIME_S,
         policy: TransportPolicy = BACKGROUND,
     ) -> None:
@@ -73,7 +73,12 @@ class OutboxSender:
                 return settled
         try:
             reply = self.client.request(
-                "POST", item.path, body=item.body, idempotency_key=item.key, policy=self.policy
+                "POST",
+                item.path,
+                body=item.body,
+                idempotency_key=item.key,
+                session_token=item.token,
+                policy=self.policy,
             )
         except errors.RefusedByRule as exc:
             if exc.status in NOT_DECIDED:  # busy, rate-limited, or still running under this key
@@ -103,17 +108,32 @@ class OutboxSender:
             return State.UNKNOWN
         if known is None:
             return None
-        self.outbox.finish(item.key, State.DONE, known)
-        return State.DONE
+        if known.get("state") != "done":  # the first try is still running there
+            self.outbox.attempted(item.key, State.UNKNOWN, f"back end says {known.get('state')!r}")
+            return State.UNKNOWN
+        answer = known.get("response")
+        status = known.get("response_status") or 0
+        if 200 <= status < 300:
+            self.outbox.finish(item.key, State.DONE, answer)
+            return State.DONE
+        refusal = answer if isinstance(answer, dict) else {}
+        self.outbox.finish(
+            item.key, State.REFUSED, {"code": refusal.get("code"), "message": refusal.get("message")}
+        )
+        return State.REFUSED
 
-    def _ask(self, item: Item) -> Any | None:
-        """What the back end knows of this key: its recorded answer, or None if it never saw it."""
+    def _ask(self, item: Item) -> dict[str, Any] | None:
+        """What the back end recorded for this key (``state``, ``response_status``, ``response``), or
+        None when it never saw the key."""
         try:
-            return self.client.request("GET", self.status_path.format(key=item.key), policy=self.policy).body
+            reply = self.client.request("GET", self.status_path.format(key=item.key), policy=self.policy)
         except errors.RefusedByRule as exc:
             if exc.status == 404:
                 return None
             raise
+        if not isinstance(reply.body, dict):
+            raise errors.ServerFault("the key status is not an object")
+        return reply.body
 
     def run(self, interval_s: float = 5.0) -> None:
         """Drain until :meth:`stop`, a pass every ``interval_s``."""

@@ -44,6 +44,7 @@ CREATE TABLE IF NOT EXISTS outbox (
     kind TEXT NOT NULL,
     path TEXT NOT NULL,
     body TEXT,
+    token TEXT,
     created_at REAL NOT NULL,
     updated_at REAL NOT NULL,
     state TEXT NOT NULL,
@@ -65,6 +66,7 @@ class Item:
     kind: str
     path: str
     body: Any
+    token: str | None  # the member session's bearer token the operation was authorised under
     created_at: float
     state: State
     attempts: int
@@ -107,16 +109,28 @@ class Outbox:
                 raise
             self._db.execute("COMMIT")
 
-    def enqueue(self, kind: str, path: str, body: Any, key: str | None = None) -> Item:
+    def enqueue(
+        self, kind: str, path: str, body: Any, key: str | None = None, session_token: str | None = None
+    ) -> Item:
         """Record an operation with a fresh Idempotency-Key; returns only once it is on disk."""
         key = key or str(uuid.uuid4())
         now = time.time()
         try:
             with self._tx() as db:
                 db.execute(
-                    "INSERT INTO outbox (idempotency_key, kind, path, body, created_at, updated_at, state)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (key, kind, path, json.dumps(body, ensure_ascii=False), now, now, State.PENDING),
+                    "INSERT INTO outbox"
+                    " (idempotency_key, kind, path, body, token, created_at, updated_at, state)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        key,
+                        kind,
+                        path,
+                        json.dumps(body, ensure_ascii=False),
+                        session_token,
+                        now,
+                        now,
+                        State.PENDING,
+                    ),
                 )
         except sqlite3.OperationalError as exc:  # disk full, read-only, I/O error
             raise OutboxFull(f"outbox {self.path} cannot record the operation: {exc}") from exc
@@ -154,7 +168,7 @@ class Outbox:
         """A final state: the body (bank card and all) is wiped, the back end's answer kept."""
         with self._tx() as db:
             db.execute(
-                "UPDATE outbox SET state = ?, result = ?, body = NULL, updated_at = ?"
+                "UPDATE outbox SET state = ?, result = ?, body = NULL, token = NULL, updated_at = ?"
                 " WHERE idempotency_key = ? AND state IN (?, ?)",  # a final state is never overwritten
                 (state, json.dumps(result, ensure_ascii=False), time.time(), key, *OPEN_STATES),
             )
@@ -192,17 +206,19 @@ class Outbox:
 
 
 _SELECT = (
-    "SELECT idempotency_key, kind, path, body, created_at, state, attempts, last_error, result FROM outbox"
+    "SELECT idempotency_key, kind, path, body, token, created_at, state, attempts, last_error, result"
+    " FROM outbox"
 )
 
 
 def _item(row: tuple[Any, ...]) -> Item:
-    key, kind, path, body, created_at, state, attempts, last_error, result = row
+    key, kind, path, body, token, created_at, state, attempts, last_error, result = row
     return Item(
         key=key,
         kind=kind,
         path=path,
         body=json.loads(body) if body is not None else None,
+        token=token,
         created_at=created_at,
         state=State(state),
         attempts=attempts,

@@ -1,6 +1,7 @@
 """A hand-written fake of the back end's withdrawal endpoint with IETF Idempotency-Key semantics
-(400 missing key, 422 same key other body, 409 still running, replay of the first answer), counting
-payouts per key. The outbox tests use it; the reference back end implements the same contract."""
+(400 missing key, 422 same key other body, replay of the first answer; it never answers 409, as it
+pays under a lock), counting payouts per key, with the reference back end's key status. The outbox
+tests use it for speed; the reference back end implements the same contract."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-PREFIX = "/api/v1/withdrawals"
+PREFIX = "/v1/withdrawals"
 
 
 class Ledger:
@@ -69,9 +70,9 @@ def fake_withdrawals() -> Iterator[tuple[str, Ledger]]:
             with ledger.lock:
                 known = ledger.answers.get(key)
             if known is None:
-                self._send(404, {"code": "withdrawal.unknown_key", "message": "无此业务"})
-            else:
-                self._send(200, known[1])
+                self._send(404, {"code": "withdrawal_not_found", "message": "无此业务"})
+            else:  # the reference back end's key status
+                self._send(200, {"key": key, "state": "done", "response_status": 201, "response": known[1]})
 
         def log_message(self, format: str, *args: object) -> None:
             pass

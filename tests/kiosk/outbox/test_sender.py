@@ -1,6 +1,7 @@
 """Exactly once: through faults, cut answers, refusals and SIGKILLs, every withdrawal is paid once."""
 
 import contextlib
+import json
 import random
 import signal
 import subprocess
@@ -20,7 +21,8 @@ from tests.support.fault_proxy import fault_proxy
 from tests.support.outbox_worker import CHAOS_POLICY
 from tests.support.scripted_server import Answer, Script, scripted_server
 
-PATH = "api/v1/withdrawals"
+PATH = "v1/withdrawals"
+PAID = {"status": "paid", "receipt": "R000009"}
 
 
 def sender_for(outbox: Outbox, url: str, **kwargs: object) -> OutboxSender:
@@ -47,11 +49,13 @@ def test_an_unknown_outcome_is_asked_about_before_anything_is_resent(tmp_path: P
     outbox = Outbox(tmp_path / "outbox.db")
     item = outbox.enqueue("withdrawal", PATH, {"amount_fen": 100})
     outbox.attempted(item.key, State.UNKNOWN, "cut")
-    script = Script(Answer(200, b'{"status": "paid", "receipt": "R000009"}'))
+    script = Script(
+        Answer(200, json.dumps({"state": "done", "response_status": 201, "response": PAID}).encode())
+    )
     with scripted_server(script) as url:
         assert sender_for(outbox, url).drain_once().delivered == 1
     assert [(s.method, s.path) for s in script.seen] == [("GET", f"/{PATH}/by-key/{item.key}")]
-    assert outbox.get(item.key).result == {"status": "paid", "receipt": "R000009"}  # type: ignore[union-attr]
+    assert outbox.get(item.key).result == PAID  # type: ignore[union-attr]
     outbox.close()
 
 
