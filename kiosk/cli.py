@@ -53,9 +53,9 @@ def _health(cfg: KioskConfig, once: bool, fmt: str) -> int:
     import json
     import signal
 
-    from kiosk.health.reporter import Reporter, exit_code, standard_checks
+    from kiosk.health.reporter import exit_code, standard_reporter
 
-    reporter = Reporter(standard_checks(cfg))
+    reporter = standard_reporter(cfg)
     if once:
         results = reporter.run_once()
         print(

@@ -15,9 +15,11 @@ from typing import Any
 
 from kiosk import __version__
 from kiosk.client.factory import DEVICE_CERT, client_from_config
+from kiosk.client.transport import BackEndClient
 from kiosk.config import KioskConfig
 from kiosk.health import systemd
 from kiosk.health.checks import Check, CheckResult, Level, TransitionLog, run_checks, worst
+from kiosk.health.heartbeats import HeartbeatQueue, heartbeat_body
 from kiosk.health.link_checks import BackEndReachable, CertificateExpiry, ClockOffset, OutboxBacklog
 from kiosk.health.metrics import CONTENT_TYPE, CheckCounters, exposition, status_samples
 from kiosk.health.shell_checks import DeviceCheck, LastTransaction, ShellLiveness
@@ -28,8 +30,13 @@ log = logging.getLogger(__name__)
 DEVICES = ("card_reader", "camera", "document_printer", "receipt_printer")
 
 
-def standard_checks(cfg: KioskConfig) -> list[Check]:
+def standard_reporter(cfg: KioskConfig) -> Reporter:
+    """The reporter as the configuration describes it, with heartbeats to the fund center."""
     client = client_from_config(cfg)
+    return Reporter(standard_checks(cfg, client), HeartbeatQueue(client))
+
+
+def standard_checks(cfg: KioskConfig, client: BackEndClient) -> list[Check]:
     status = cfg.paths.shell_status
     stale = 3 * 5.0  # the shell writes every 5 s
     cfg.paths.var_dir.mkdir(parents=True, exist_ok=True)
@@ -49,8 +56,9 @@ def standard_checks(cfg: KioskConfig) -> list[Check]:
 
 
 class Reporter:
-    def __init__(self, checks: Sequence[Check]) -> None:
+    def __init__(self, checks: Sequence[Check], heartbeats: HeartbeatQueue | None = None) -> None:
         self.checks = checks
+        self.heartbeats = heartbeats
         self.transitions = TransitionLog()
         self.counters = CheckCounters()
         self._lock = threading.Lock()
@@ -63,6 +71,13 @@ class Reporter:
         with self._lock:
             self.counters.count(results)
             self.latest = results
+        if self.heartbeats is not None:
+            outbox = next((r for r in results if r.name == "outbox"), None)
+            depth = outbox.context.get("depth", 0) if outbox is not None else 0
+            self.heartbeats.add(
+                heartbeat_body(results, __version__, int(depth) if isinstance(depth, int) else 0)
+            )
+            self.heartbeats.flush()
         return results
 
     def metrics(self) -> str:
