@@ -46,7 +46,7 @@ class ClientSettings:
 @dataclass(frozen=True, slots=True)
 class Reply:
     status: int
-    body: Any
+    body: Any  # decoded JSON, or the raw bytes of any other content type
     headers: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -222,6 +222,8 @@ class BackEndClient:
     def _reply(self, method: str, path: str, response: requests.Response) -> Reply:
         if not response.content:
             return Reply(response.status_code, None, dict(response.headers))
+        if not response.headers.get("Content-Type", "application/json").startswith("application/json"):
+            return Reply(response.status_code, response.content, dict(response.headers))  # a PDF, a PEM
         try:
             return Reply(response.status_code, response.json(), dict(response.headers))
         except ValueError:

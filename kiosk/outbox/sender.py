@@ -65,8 +65,9 @@ class OutboxSender:
                 still_open += 1
         return DrainReport(delivered, refused, still_open, flagged)
 
-    def deliver(self, item: Item) -> State:
-        """One step for one item; returns its state afterwards."""
+    def deliver(self, item: Item, policy: TransportPolicy | None = None) -> State:
+        """One step for one item; returns its state afterwards. ``policy``: the member's short one for
+        the first try at the screen, the background one otherwise."""
         if item.state is State.UNKNOWN:
             settled = self._settle_unknown(item)
             if settled is not None:
@@ -78,7 +79,7 @@ class OutboxSender:
                 body=item.body,
                 idempotency_key=item.key,
                 session_token=item.token,
-                policy=self.policy,
+                policy=policy or self.policy,
             )
         except errors.RefusedByRule as exc:
             if exc.status in NOT_DECIDED:  # busy, rate-limited, or still running under this key
