@@ -94,7 +94,7 @@ def test_a_stalled_server_never_outlasts_the_deadline(client) -> None:  # type: 
         with pytest.raises(errors.DeadlineExceeded):
             client(url).request("GET", "api/v1/account", policy=policy)
         elapsed = time.monotonic() - started
-    assert elapsed < policy.deadline_s + 0.5
+    assert elapsed < policy.deadline_s + 1.0  # one socket read past it at most, on a loaded machine
 
 
 def test_a_dripping_answer_never_outlasts_the_deadline(client) -> None:  # type: ignore[no-untyped-def]

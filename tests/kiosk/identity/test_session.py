@@ -76,10 +76,47 @@ def test_a_photo_held_to_the_camera_fails_liveness_off_the_ui_thread(
     assert worker_threads
     assert threading.current_thread().name not in worker_threads
     assert session.processed >= 3
-    assert session.dropped > 0  # the camera ran at 30 fps; frames that came while busy were dropped
+    # (frames dropped while busy are counted; test_frames_are_dropped_while_a_worker_is_busy pins it down)
     assert not scratch.path.exists()  # the temporary area is gone
     assert list(tmp_path.iterdir()) == []
     assert not verifier.reference.any()  # the reference encoding is wiped
+
+
+def test_frames_are_dropped_while_a_worker_is_busy(
+    engine: FaceEngine, encoding_of: Callable[[str], Encoding], tmp_path: Path
+) -> None:
+    ui = UiLoop()
+    workers = Workers(ui.inbox.put, max_workers=1)
+    release = threading.Event()
+
+    class SlowVerifier(FaceVerifier):
+        def process(self, image: Image, t: float) -> list[Progress]:
+            release.wait(30)  # the worker is busy until the test lets it go
+            return super().process(image, t)
+
+    verifier = SlowVerifier(
+        engine, encoding_of("obama_4.jpg").copy(), VerifyPolicy(), challenge=Challenge.BLINK
+    )
+    sim = SimulatedCamera([FACES / "obama_1.jpg"], fps=30)
+    with Camera(sim) as camera:
+        session = VerificationSession(
+            camera, verifier, workers, lambda _event: None, SessionScratch(root=tmp_path)
+        )
+        deadline = time.monotonic() + 30
+        while not session.pump() and time.monotonic() < deadline:  # the first frame goes to the worker
+            time.sleep(0.01)
+        while session.dropped == 0 and time.monotonic() < deadline:  # later frames find it busy
+            session.pump()
+            time.sleep(0.01)
+        assert session.dropped > 0
+        assert session.processed == 0
+        release.set()
+        while session.processed == 0 and time.monotonic() < deadline:
+            with contextlib.suppress(queue.Empty):
+                ui.inbox.get(timeout=0.1)()
+        assert session.processed == 1
+        session.close()
+    workers.close()
 
 
 def test_a_camera_that_goes_away_ends_the_verification(
