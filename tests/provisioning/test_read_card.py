@@ -7,25 +7,7 @@ import pytest
 
 from drivers.idcard.simulator import Faults, PtySimulator, SimulatedReader, sample_cards
 from provisioning.cli import main
-
-KEYS = {
-    "card_type",
-    "name",
-    "name_en",
-    "gender",
-    "nation",
-    "birth_date",
-    "address",
-    "id_number",
-    "id_number_valid",
-    "issuer",
-    "valid_from",
-    "valid_to",
-    "pass_number",
-    "issue_count",
-    "nationality",
-    "photo_bytes",
-}
+from tests.drivers.idcard.test_carddata import JSON_KEYS as KEYS
 
 
 @pytest.mark.parametrize(
