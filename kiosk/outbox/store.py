@@ -82,14 +82,16 @@ class Outbox:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.path = path
-        old_umask = os.umask(0o077)  # bank cards wait in here: owner only, database and its WAL alike
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute("PRAGMA secure_delete=ON")  # wiped bodies are overwritten, not just unlinked
-        self._db.executescript(_SCHEMA)
-        os.umask(old_umask)
+        old_umask = os.umask(0o077)  # bank cards wait in here: owner only, database and its WAL alike
+        try:
+            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.execute("PRAGMA secure_delete=ON")  # wiped bodies are overwritten, not just unlinked
+            self._db.executescript(_SCHEMA)
+        finally:
+            os.umask(old_umask)
         for suffix in ("", "-wal", "-shm"):
             with contextlib.suppress(FileNotFoundError):
                 os.chmod(f"{path}{suffix}", 0o600)
