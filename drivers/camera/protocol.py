@@ -9,10 +9,10 @@ import re
 from collections import deque
 from dataclasses import dataclass
 
-from drivers.status import DeviceStatus
+from drivers.status import FAULT_STATES, DeviceStatus
 
 # The states in which a session cannot use the camera.
-UNUSABLE_STATES = frozenset({DeviceStatus.OFFLINE, DeviceStatus.NO_DEVICE, DeviceStatus.HARDWARE_ERROR})
+UNUSABLE_STATES = FAULT_STATES
 
 
 @dataclass(frozen=True)

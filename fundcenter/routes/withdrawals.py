@@ -11,7 +11,6 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from fundcenter import masking
 from fundcenter.context import Context, context
 from fundcenter.db import reading
 from fundcenter.devices.identity import current_device
@@ -171,16 +170,4 @@ def withdrawal_by_id(
         ).one_or_none()
         member = session.get(Member, auth.member.id)
     balance = entry.balance_after_fen if entry else (member or auth.member).balance_fen
-    return WithdrawalResult(
-        id=found.id,
-        type=found.type,
-        title=TYPES[found.type].title,
-        amount_fen=found.amount_fen,
-        status=found.status,
-        closes_account=found.closes_account,
-        bank_card_masked=masking.bank_card(found.bank_card),
-        payout_reference=found.payout_reference,
-        balance_after_fen=balance,
-        created_at=found.created_at,
-        review_note=found.review_note,
-    )
+    return WithdrawalResult.of(found, balance)

@@ -53,6 +53,22 @@ class WithdrawalResult(BaseModel):
     created_at: dt.datetime
     review_note: str | None = None
 
+    @classmethod
+    def of(cls, withdrawal: Withdrawal, balance_after_fen: int) -> WithdrawalResult:
+        return cls(
+            id=withdrawal.id,
+            type=withdrawal.type,
+            title=TYPES[withdrawal.type].title,
+            amount_fen=withdrawal.amount_fen,
+            status=withdrawal.status,
+            closes_account=withdrawal.closes_account,
+            bank_card_masked=masking.bank_card(withdrawal.bank_card),
+            payout_reference=withdrawal.payout_reference,
+            balance_after_fen=balance_after_fen,
+            created_at=withdrawal.created_at,
+            review_note=withdrawal.review_note,
+        )
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -190,18 +206,7 @@ def submit(
         balance_after = (
             pay_out(session, member, withdrawal, now) if withdrawal.status == "paid" else member.balance_fen
         )
-        result = WithdrawalResult(
-            id=withdrawal.id,
-            type=withdrawal.type,
-            title=TYPES[withdrawal.type].title,
-            amount_fen=withdrawal.amount_fen,
-            status=withdrawal.status,
-            closes_account=withdrawal.closes_account,
-            bank_card_masked=masking.bank_card(withdrawal.bank_card),
-            payout_reference=withdrawal.payout_reference,
-            balance_after_fen=balance_after,
-            created_at=withdrawal.created_at,
-        )
+        result = WithdrawalResult.of(withdrawal, balance_after)
         body = result.model_dump(mode="json")
         idempotency.complete(
             session, held, status=201, body=body, member_id=member_id, withdrawal_id=withdrawal.id

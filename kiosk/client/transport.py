@@ -11,7 +11,6 @@ import email.utils
 import json
 import logging
 import time
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -66,10 +65,6 @@ class _Failure:
     error: Exception | None  # for urllib3's Retry: a connect or a read error
     sent: bool  # the request may have reached the back end
     response: HTTPResponse | None = None  # an error status from the back end
-
-
-def new_idempotency_key() -> str:
-    return str(uuid.uuid4())
 
 
 class BackEndClient:

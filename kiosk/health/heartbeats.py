@@ -13,11 +13,11 @@ from kiosk.client import errors
 from kiosk.client.policy import TransportPolicy
 from kiosk.client.transport import BackEndClient
 from kiosk.health.checks import CheckResult, Level
+from kiosk.health.shell_checks import DEVICES
 
 log = logging.getLogger(__name__)
 PATH = "v1/devices/heartbeat"
 POLICY = TransportPolicy(connect_timeout_s=3.0, read_timeout_s=5.0, deadline_s=8.0)
-DEVICES = ("card_reader", "camera", "document_printer", "receipt_printer")
 _OVERALL = {Level.OK: "online", Level.WARNING: "online", Level.FAULT: "hardwareError"}
 
 

@@ -9,13 +9,10 @@ from pathlib import Path
 
 from cryptography import x509
 
-from kiosk.client.errors import BackEndError
-from kiosk.client.policy import TransportPolicy
+from kiosk.backend_probe import probe_back_end
 from kiosk.client.transport import BackEndClient
 from kiosk.health.checks import CheckResult, Level, Sample
 from kiosk.outbox.store import Outbox, State
-
-PROBE = TransportPolicy(connect_timeout_s=3.0, read_timeout_s=3.0, deadline_s=5.0)
 
 
 @dataclass
@@ -23,31 +20,28 @@ class BackEndReachable:
     client: BackEndClient
     name: str = "back_end"
 
+    timeout_s: float = 5.0
+
     def run(self) -> CheckResult:
-        started = time.monotonic()
-        try:
-            reply = self.client.request("GET", "healthz", policy=PROBE)
-        except BackEndError as exc:
+        """The same probe the attract screen shows, seen by monitoring."""
+        status = probe_back_end(self.client, self.timeout_s)
+        up = Sample(
+            "kiosk_backend_up",
+            1 if status.reachable else 0,
+            "Whether the fund center answered its health check.",
+        )
+        if not status.reachable:
+            level = Level.FAULT if status.latency_ms is None else Level.WARNING  # answered, but not ready
             return CheckResult(
-                self.name,
-                Level.FAULT,
-                f"fund center unreachable: {type(exc).__name__}: {exc}",
-                samples=(
-                    Sample("kiosk_backend_up", 0, "Whether the fund center answered its health check."),
-                ),
+                self.name, level, f"fund center not reachable: {status.problem}", samples=(up,)
             )
-        latency = time.monotonic() - started
-        body = reply.body if isinstance(reply.body, dict) else {}
-        level = Level.OK if body.get("status") == "ok" else Level.WARNING
+        latency = (status.latency_ms or 0) / 1000
         return CheckResult(
             self.name,
-            level,
-            f"fund center {body.get('status', 'answered')} in {latency * 1000:.0f} ms",
-            {"version": body.get("version"), "latency_s": round(latency, 3)},
-            (
-                Sample("kiosk_backend_up", 1, "Whether the fund center answered its health check."),
-                Sample("kiosk_backend_latency_seconds", latency, "Time of the last health check."),
-            ),
+            Level.OK,
+            f"fund center ok in {status.latency_ms} ms",
+            {"version": status.version, "latency_s": latency},
+            (up, Sample("kiosk_backend_latency_seconds", latency, "Time of the last health check.")),
         )
 
 

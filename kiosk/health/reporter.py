@@ -22,12 +22,11 @@ from kiosk.health.checks import Check, CheckResult, Level, TransitionLog, run_ch
 from kiosk.health.heartbeats import HeartbeatQueue, heartbeat_body
 from kiosk.health.link_checks import BackEndReachable, CertificateExpiry, ClockOffset, OutboxBacklog
 from kiosk.health.metrics import CONTENT_TYPE, CheckCounters, exposition, status_samples
-from kiosk.health.shell_checks import DeviceCheck, LastTransaction, ShellLiveness
+from kiosk.health.shell_checks import DEVICES, DeviceCheck, LastTransaction, ShellLiveness
 from kiosk.health.system_checks import CpuTemperature, DiskSpace, Memory, SoftwareVersion
 from kiosk.outbox.store import Outbox
 
 log = logging.getLogger(__name__)
-DEVICES = ("card_reader", "camera", "document_printer", "receipt_printer")
 
 
 def standard_reporter(cfg: KioskConfig) -> Reporter:

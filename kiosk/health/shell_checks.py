@@ -11,6 +11,8 @@ from kiosk.health.checks import CheckResult, Level, Sample
 from kiosk.health.shell_status import read_shell_status
 
 PAPER_STATES = ("unknown", "full", "low", "out", "jammed")
+# The devices the shell reports on its board (and the heartbeat carries).
+DEVICES = ("card_reader", "camera", "document_printer", "receipt_printer")
 
 
 @dataclass

@@ -25,8 +25,10 @@ def board(tmp_path: Path) -> ShellStatusBoard:
 
 def test_disk_and_memory(tmp_path: Path) -> None:
     disk = DiskSpace(tmp_path).run()
-    assert disk.level in (Level.OK, Level.WARNING, Level.FAULT)
-    assert {s.name for s in disk.samples} == {"kiosk_disk_free_bytes", "kiosk_disk_size_bytes"}
+    sizes = {s.name: s.value for s in disk.samples}
+    assert set(sizes) == {"kiosk_disk_free_bytes", "kiosk_disk_size_bytes"}
+    assert 0 < sizes["kiosk_disk_free_bytes"] <= sizes["kiosk_disk_size_bytes"]
+    assert DiskSpace(tmp_path, warn_free_fraction=0.0, fault_free_fraction=0.0).run().level is Level.OK
     assert DiskSpace(tmp_path, warn_free_fraction=1.1, fault_free_fraction=1.0).run().level is Level.FAULT
     meminfo = tmp_path / "meminfo"
     meminfo.write_text("MemTotal:  4000000 kB\nMemFree: 10 kB\nMemAvailable:  100000 kB\n")
