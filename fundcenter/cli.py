@@ -41,6 +41,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=defaults.port, help="0 picks a free port")
     serve.add_argument("--seed", action="store_true", help="seed the demo members before serving")
     serve.add_argument("--public-url", default=None, help="base URL printed in certificate QR codes")
+    serve.add_argument(
+        "--allow-unsigned",
+        action="store_true",
+        help="development only: accept device calls without an RFC 9421 signature (signed ones are checked)",
+    )
+    serve.add_argument("--tls-cert", type=Path, default=None, help="serve HTTPS with this certificate (PEM)")
+    serve.add_argument("--tls-key", type=Path, default=None, help="the private key of --tls-cert (PEM)")
     seed_cmd = sub.add_parser("seed", help="create the schema, the demo members and synthetic members")
     seed_cmd.add_argument("--count", type=int, default=20, help="synthetic members to add (default 20)")
     seed_cmd.add_argument("--rng-seed", type=int, default=12329)
@@ -77,9 +84,17 @@ def _settings(args: argparse.Namespace) -> Settings:
     values: dict[str, object] = {"database_url": args.database_url}
     if args.data_dir is not None:
         values["data_dir"] = args.data_dir
-    for option, key in (("host", "host"), ("port", "port"), ("public_url", "public_base_url")):
+    for option, key in (
+        ("host", "host"),
+        ("port", "port"),
+        ("public_url", "public_base_url"),
+        ("tls_cert", "tls_certfile"),
+        ("tls_key", "tls_keyfile"),
+    ):
         if getattr(args, option, None) is not None:
             values[key] = getattr(args, option)
+    if getattr(args, "allow_unsigned", False):
+        values["require_signatures"] = False
     return Settings.model_validate(values)
 
 

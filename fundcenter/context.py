@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from fundcenter import keys
 from fundcenter.devices import ca
 from fundcenter.devices.heartbeats import HeartbeatSink
+from fundcenter.devices.signatures import NonceCache
 from fundcenter.settings import Settings
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ class Context:
     _sealer: Sealer | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     heartbeats: HeartbeatSink = field(init=False, repr=False)
+    nonces: NonceCache = field(default_factory=NonceCache, repr=False)  # signatures seen in the window
 
     def __post_init__(self) -> None:
         self.heartbeats = HeartbeatSink(self.engine)

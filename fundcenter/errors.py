@@ -29,6 +29,14 @@ class Code(StrEnum):
     DEVICE_UNKNOWN = "device_unknown"
     DEVICE_NOT_ENROLLED = "device_not_enrolled"
     DEVICE_REVOKED = "device_revoked"
+    DEVICE_CERTIFICATE_MISSING = "device_certificate_missing"
+    DEVICE_CERTIFICATE_MISMATCH = "device_certificate_mismatch"
+    SIGNATURE_MISSING = "signature_missing"
+    SIGNATURE_INVALID = "signature_invalid"
+    SIGNATURE_EXPIRED = "signature_expired"
+    SIGNATURE_REPLAYED = "signature_replayed"
+    CONTENT_DIGEST_MISMATCH = "content_digest_mismatch"
+    SUBMISSION_PROOF_INVALID = "submission_proof_invalid"
     ENROLMENT_TOKEN_INVALID = "enrolment_token_invalid"
     ENROLMENT_TOKEN_USED = "enrolment_token_used"
     ENROLMENT_TOKEN_EXPIRED = "enrolment_token_expired"
@@ -66,6 +74,14 @@ CATALOGUE: dict[Code, tuple[int, str]] = {
     Code.DEVICE_UNKNOWN: (401, "终端未在中心登记"),
     Code.DEVICE_NOT_ENROLLED: (403, "终端尚未完成注册"),
     Code.DEVICE_REVOKED: (403, "终端已被停用，请联系管理员"),
+    Code.DEVICE_CERTIFICATE_MISSING: (401, "未出示终端证书，请联系管理员"),
+    Code.DEVICE_CERTIFICATE_MISMATCH: (403, "终端证书与终端身份不符，请联系管理员"),
+    Code.SIGNATURE_MISSING: (401, "请求未签名，无法确认终端身份"),
+    Code.SIGNATURE_INVALID: (401, "请求签名无效，无法确认终端身份"),
+    Code.SIGNATURE_EXPIRED: (401, "请求签名时间超出允许范围，请校准终端时钟"),
+    Code.SIGNATURE_REPLAYED: (401, "重复提交的请求已被拒绝"),
+    Code.CONTENT_DIGEST_MISMATCH: (400, "请求内容在传输中被改动，请重新提交"),
+    Code.SUBMISSION_PROOF_INVALID: (403, "提交凭证无效，请重新刷卡办理"),
     Code.ENROLMENT_TOKEN_INVALID: (401, "注册口令不正确"),
     Code.ENROLMENT_TOKEN_USED: (403, "注册口令已使用，请向中心重新申请"),
     Code.ENROLMENT_TOKEN_EXPIRED: (403, "注册口令已过期，请向中心重新申请"),

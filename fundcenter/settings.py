@@ -31,6 +31,14 @@ class Settings(BaseModel):
     # Idempotency keys are kept this long: longer than a kiosk may stay offline (issue 6 outbox).
     idempotency_ttl_days: int = Field(default=30, ge=7)
     idempotency_lease_s: int = Field(default=60, ge=5)  # a "running" key older than this was abandoned
+    # RFC 9421 request signatures with the device key: required for every device call unless a
+    # development server turns them off (a signed request is verified either way).
+    require_signatures: bool = True
+    # |created - now| a signature may show; its nonce is remembered this long
+    signature_window_s: int = Field(default=60, ge=5, le=900)
+    # Mutual TLS (``fundcenter serve --tls-cert/--tls-key``): the server's own certificate and key.
+    tls_certfile: Path | None = None
+    tls_keyfile: Path | None = None
     enrolment_token_ttl_h: int = Field(default=72, ge=1)
     device_certificate_days: int = Field(default=397, ge=1)
     font_path: Path = CJK_FONT

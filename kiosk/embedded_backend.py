@@ -26,8 +26,11 @@ class BackEndStartError(RuntimeError):
 
 
 class EmbeddedBackEnd:
-    def __init__(self, data_dir: Path, host: str = "127.0.0.1", port: int = 8620) -> None:
+    def __init__(
+        self, data_dir: Path, host: str = "127.0.0.1", port: int = 8620, serve_args: tuple[str, ...] = ()
+    ) -> None:
         self.data_dir = data_dir
+        self.serve_args = serve_args  # more ``fundcenter serve`` options (TLS, signature policy)
         self.host = host
         self.port = port
         self.url: str | None = None
@@ -51,6 +54,7 @@ class EmbeddedBackEnd:
                 self.host,
                 "--port",
                 str(self.port),
+                *self.serve_args,
             ],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

@@ -26,6 +26,16 @@ FLUSH_S = 0.05
 DEVICE_TTL_S = 5.0
 
 
+@dataclass(frozen=True, slots=True)
+class CachedDevice:
+    """What a heartbeat needs to know about its device: whether it may report, and its key."""
+
+    id: str
+    status: str
+    certificate_pem: str | None
+    spki_sha256: str | None
+
+
 @dataclass(frozen=True)
 class Report:
     device_id: str
@@ -42,25 +52,25 @@ class HeartbeatSink:
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
-        self._statuses: dict[str, str] = {}
+        self._devices: dict[str, CachedDevice] = {}
         self._statuses_at = 0.0
         self._thread: threading.Thread | None = None
 
-    def check(self, device_id: str) -> None:
+    def check(self, device_id: str) -> CachedDevice:
         """Raise the same errors as every other device call, from the cached device list."""
-        if time.monotonic() - self._statuses_at > DEVICE_TTL_S or device_id not in self._statuses:
+        if time.monotonic() - self._statuses_at > DEVICE_TTL_S or device_id not in self._devices:
+            columns = (Device.id, Device.status, Device.certificate_pem, Device.spki_sha256)
             with reading(self._engine) as session:
-                self._statuses = {
-                    row.id: row.status for row in session.execute(select(Device.id, Device.status))
-                }
+                self._devices = {row.id: CachedDevice(*row) for row in session.execute(select(*columns))}
             self._statuses_at = time.monotonic()
-        status = self._statuses.get(device_id)
-        if status is None:
+        device = self._devices.get(device_id)
+        if device is None:
             raise ApiError(Code.DEVICE_UNKNOWN)
-        if status == "revoked":
+        if device.status == "revoked":
             raise ApiError(Code.DEVICE_REVOKED)
-        if status != "active":
+        if device.status != "active":
             raise ApiError(Code.DEVICE_NOT_ENROLLED)
+        return device
 
     def add(self, report: Report) -> None:
         with self._lock:

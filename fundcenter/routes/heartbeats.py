@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from fundcenter.context import context
 from fundcenter.devices.heartbeats import Report
-from fundcenter.devices.identity import identify
+from fundcenter.devices.identity import AUTH_ERRORS, arrival, identify, prove
 from fundcenter.errors import Code, responses
 from fundcenter.wire import Timestamp
 
@@ -55,19 +55,13 @@ class HeartbeatAck(BaseModel):
 @router.post(
     "/heartbeat",
     status_code=202,
-    responses=responses(
-        Code.DEVICE_MISSING,
-        Code.DEVICE_UNKNOWN,
-        Code.DEVICE_NOT_ENROLLED,
-        Code.DEVICE_REVOKED,
-        Code.INVALID_REQUEST,
-    ),
+    responses=responses(*AUTH_ERRORS, Code.INVALID_REQUEST),
 )
 async def heartbeat(body: HeartbeatIn, request: Request) -> HeartbeatAck:
     """Accept one health report; it is stored with others within 50 ms and marks the kiosk as seen."""
     ctx = context(request)
     device_id = identify(request)
-    ctx.heartbeats.check(device_id)
+    prove(ctx, ctx.heartbeats.check(device_id), await arrival(request))  # a quick ECDSA check, in the loop
     now = ctx.now()
     payload = body.model_dump(mode="json", exclude={"sent_at", "overall"}, exclude_defaults=True)
     ctx.heartbeats.add(

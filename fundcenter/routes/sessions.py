@@ -9,14 +9,14 @@ from pydantic import BaseModel
 
 from fundcenter import masking
 from fundcenter.context import Context, context
-from fundcenter.devices.identity import current_device
+from fundcenter.devices.identity import AUTH_ERRORS, current_device
 from fundcenter.errors import Code, responses
 from fundcenter.models import Device
 from fundcenter.sessions.evidence import Evidence
 from fundcenter.sessions.service import Authorised, end_session, member_session, open_session
 
 router = APIRouter(prefix="/v1/sessions", tags=["sessions"])
-DEVICE_ERRORS = (Code.DEVICE_MISSING, Code.DEVICE_UNKNOWN, Code.DEVICE_NOT_ENROLLED, Code.DEVICE_REVOKED)
+DEVICE_ERRORS = AUTH_ERRORS
 SESSION_ERRORS = (
     *DEVICE_ERRORS,
     Code.SESSION_MISSING,

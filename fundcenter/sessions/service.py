@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from fundcenter import masking
 from fundcenter.context import Context, context
 from fundcenter.db import reading, writing
-from fundcenter.devices.identity import check_device, identify
+from fundcenter.devices.identity import current_device
 from fundcenter.errors import ApiError, Code
 from fundcenter.models import Device, Member, MemberSession
 from fundcenter.sessions.evidence import Evidence, check
@@ -106,7 +106,10 @@ def end_session(ctx: Context, auth: Authorised) -> None:
         )
 
 
-def member_session(request: Request, ctx: Context = Depends(context)) -> Authorised:  # noqa: B008
-    """FastAPI dependency for every member call: device first, then its session token."""
-    device = check_device(ctx, identify(request))
+def member_session(
+    request: Request,
+    device: Device = Depends(current_device),  # noqa: B008
+    ctx: Context = Depends(context),  # noqa: B008
+) -> Authorised:
+    """FastAPI dependency for every member call: the device and its proofs first, then the session."""
     return authorise(ctx, device, bearer_token(request))

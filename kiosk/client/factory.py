@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.serialization import load_pem_private_key
-
 from kiosk.client.signing import Signer
 from kiosk.client.tls import TrustSettings, normalise_pin
 from kiosk.client.transport import BackEndClient, ClientSettings
@@ -14,7 +11,6 @@ _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
 DEVICE_KEY = "device.key"
 DEVICE_CERT = "device.pem"
-SIGNING_KEY = "signing.key"
 
 
 def check_link_settings(cfg: KioskConfig) -> None:
@@ -47,12 +43,9 @@ def client_from_config(cfg: KioskConfig) -> BackEndClient:
             client_cert=cert if enrolled else None,
             client_key=key if enrolled else None,
         )
-    signer = None
-    signing_key = identity / SIGNING_KEY
-    if signing_key.is_file():
-        key_obj = load_pem_private_key(signing_key.read_bytes(), password=None)
-        if isinstance(key_obj, Ed25519PrivateKey):
-            signer = Signer(cfg.kiosk.device_id, key_obj)
+    # One key for both proofs: the device key of the mutual-TLS certificate signs every request too.
+    device_key = identity / DEVICE_KEY
+    signer = Signer.from_file(cfg.kiosk.device_id, device_key) if device_key.is_file() else None
     return BackEndClient(
         ClientSettings(
             base_url=str(cfg.back_end.url), device_id=cfg.kiosk.device_id, trust=trust, signer=signer

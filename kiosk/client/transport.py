@@ -30,6 +30,12 @@ from kiosk.client.tls import TrustAdapter, TrustSettings
 log = logging.getLogger(__name__)
 # Failures that say "the back end is not there"; a refusal by rule is an answer, not a failure.
 _BREAKER_FAILURES = (errors.BackEndUnreachable, errors.ServerFault, errors.DeadlineExceeded, errors.TlsFailed)
+# A signature's ``created`` is the kiosk's own clock while it agrees with the back end's within this
+# much; beyond it (no NTP on the outlet's network, a dead RTC battery) the offset measured from the
+# back end's Date header corrects it, so the kiosk stays in service while the health check reports
+# the drift. The back end's window (60 s by default) is far wider than this.
+CLOCK_CORRECTION_S = 5.0
+SIGNATURE_CLOCK_CODE = "signature_expired"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +125,7 @@ class BackEndClient:
         retry: Retry = policy.retry
         # A request that may move money is repeated only under the same Idempotency-Key.
         repeatable = method in IDEMPOTENT_METHODS or call.idempotency_key is not None
+        clock_retried = False
         while True:
             if deadline.passed:
                 raise errors.DeadlineExceeded(f"{method} {path}: deadline of {policy.deadline_s:g} s passed")
@@ -130,6 +137,9 @@ class BackEndClient:
             if isinstance(outcome, Reply):
                 return outcome
             if outcome.response is not None:  # the back end answered with an error status
+                if not clock_retried and self._clock_refused(outcome.problem):
+                    clock_retried = True  # refused before acting: once more, on the back end's time
+                    continue
                 has_retry_after = "Retry-After" in outcome.response.headers
                 if not repeatable or not retry.is_retry(method, outcome.response.status, has_retry_after):
                     raise outcome.problem
@@ -211,8 +221,24 @@ class BackEndClient:
         if session_token is not None:
             headers["Authorization"] = f"Bearer {session_token}"
         if self.settings.signer is not None:
-            headers |= self.settings.signer.sign(method, url, headers)
+            headers |= self.settings.signer.sign(method, url, headers, created=self.signing_time())
         return headers
+
+    def signing_time(self) -> int:
+        """``created`` for a signature: our clock, or the back end's when ours is known to be off."""
+        offset = self.clock_offset_s
+        if offset is not None and abs(offset) > CLOCK_CORRECTION_S:
+            return int(time.time() + offset)
+        return int(time.time())
+
+    def _clock_refused(self, problem: errors.BackEndError) -> bool:
+        """The back end refused our signature's time and its Date header has just told us its own."""
+        return (
+            isinstance(problem, errors.Unauthorised)
+            and problem.code == SIGNATURE_CLOCK_CODE
+            and self.clock_offset_s is not None
+            and abs(self.clock_offset_s) > CLOCK_CORRECTION_S
+        )
 
     def _reply(self, method: str, path: str, response: requests.Response) -> Reply:
         if not response.content:

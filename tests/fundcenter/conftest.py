@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from cryptography.hazmat.primitives.asymmetric import ec
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
@@ -49,8 +50,9 @@ class ThreadServer:
     def kiosk(self) -> Kiosk:
         device_id = f"KIOSK-T{next(_numbers):04d}"
         token = enrolment.register(self.engine, device_id, "test hall", self.clock(), dt.timedelta(hours=1))
-        assert enrol(self.url, device_id, token).status_code == 200
-        return Kiosk(self.url, device_id)
+        key = ec.generate_private_key(ec.SECP256R1())
+        assert enrol(self.url, device_id, token, key).status_code == 200
+        return Kiosk(self.url, device_id, key, clock=self.clock)
 
 
 @pytest.fixture
@@ -82,5 +84,6 @@ def new_kiosk(back_end: EmbeddedBackEnd) -> Kiosk:
     device_id = f"KIOSK-P{next(_numbers):04d}"
     added = fundcenter_cli(back_end.data_dir, "device", "add", "--id", device_id)
     assert added.returncode == 0, added.stderr
-    assert enrol(back_end.url, device_id, added.stdout.strip()).status_code == 200
-    return Kiosk(back_end.url, device_id)
+    key = ec.generate_private_key(ec.SECP256R1())
+    assert enrol(back_end.url, device_id, added.stdout.strip(), key).status_code == 200
+    return Kiosk(back_end.url, device_id, key)

@@ -1,10 +1,13 @@
-"""What a kiosk does against the back end, written the plain way (the real client is issue 6)."""
+"""What a kiosk does against the back end, written the plain way with ``requests`` (the kiosk's own
+hardened client is kiosk/client); requests are signed with the kiosk's real RFC 9421 signer."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,20 +18,41 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from kiosk.client.signing import Signer, content_digest
+
 LIN = ("371302198806120029", "林晓雯")  # normal payer, rent eligible
 OUYANG = ("50011219560220007X", "欧阳振华")  # retired
 CHEN = ("610302199109030355", "陈立新")  # sealed account
 TIMEOUT = 30
 
 
-def make_csr(device_id: str) -> tuple[ec.EllipticCurvePrivateKey, str]:
-    key = ec.generate_private_key(ec.SECP256R1())
+def make_csr(
+    device_id: str, key: ec.EllipticCurvePrivateKey | None = None
+) -> tuple[ec.EllipticCurvePrivateKey, str]:
+    key = key or ec.generate_private_key(ec.SECP256R1())
     csr = (
         x509.CertificateSigningRequestBuilder()
         .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, device_id)]))
         .sign(key, hashes.SHA256())
     )
     return key, csr.public_bytes(serialization.Encoding.PEM).decode("ascii")
+
+
+def self_signed_pem(key: ec.EllipticCurvePrivateKey, common_name: str) -> str:
+    """A certificate for ``key`` (the back end reads a device's key from its certificate)."""
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now - dt.timedelta(minutes=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    return cert.public_bytes(serialization.Encoding.PEM).decode("ascii")
 
 
 def fundcenter_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -49,8 +73,10 @@ def fundcenter_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[st
     )
 
 
-def enrol(base_url: str, device_id: str, token: str) -> requests.Response:
-    _key, csr = make_csr(device_id)
+def enrol(
+    base_url: str, device_id: str, token: str, key: ec.EllipticCurvePrivateKey | None = None
+) -> requests.Response:
+    _key, csr = make_csr(device_id, key)
     return requests.post(
         f"{base_url}v1/devices/enrol",
         json={"device_id": device_id, "token": token, "csr_pem": csr},
@@ -75,32 +101,59 @@ def evidence(id_number: str, name: str, now: dt.datetime | None = None, **overri
 class Kiosk:
     base_url: str
     device_id: str
+    key: ec.EllipticCurvePrivateKey | None = None  # the enrolled device key; None sends unsigned
     token: str | None = None
+    clock: Callable[[], dt.datetime] | None = None  # the signature's time (a test server's clock)
 
-    def headers(self, **extra: str) -> dict[str, str]:
-        headers = {"X-Device-Id": self.device_id, **extra}
+    def signer(self) -> Signer:
+        """The kiosk's own RFC 9421 signer over this device key (for the real client in kiosk/client)."""
+        assert self.key is not None
+        return Signer(self.device_id, self.key)
+
+    def prepare(
+        self, method: str, path: str, body: Any = None, created: int | None = None, **extra: str
+    ) -> tuple[str, dict[str, str], bytes]:
+        """URL, headers (signed when the kiosk has its key) and body bytes of one request."""
+        payload = b"" if body is None else json.dumps(body, ensure_ascii=False).encode()
+        headers = {"X-Device-Id": self.device_id, "Content-Digest": content_digest(payload), **extra}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
-        return headers
+        url = f"{self.base_url}{path}"
+        if self.key is not None:
+            if created is None:
+                created = int((self.clock or (lambda: dt.datetime.now(dt.UTC)))().timestamp())
+            headers |= self.signer().sign(method, url, headers, created=created)
+        return url, headers, payload
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        http: requests.Session | None = None,
+        **extra: str,
+    ) -> requests.Response:
+        url, headers, payload = self.prepare(method, path, body, **extra)
+        sender = http or requests
+        return sender.request(method, url, data=payload or None, headers=headers, timeout=TIMEOUT)
 
     def open_session(self, member: tuple[str, str], now: dt.datetime | None = None) -> requests.Response:
-        response = requests.post(
-            f"{self.base_url}v1/sessions",
-            json=evidence(*member, now=now),
-            headers={"X-Device-Id": self.device_id},
-            timeout=TIMEOUT,
-        )
+        response = self.post("v1/sessions", evidence(*member, now=now))
         if response.status_code == 201:
             self.token = response.json()["token"]
         return response
 
     def get(self, path: str, **headers: str) -> requests.Response:
-        return requests.get(f"{self.base_url}{path}", headers=self.headers(**headers), timeout=TIMEOUT)
+        return self.request("GET", path, **headers)
 
     def post(self, path: str, body: Any, **headers: str) -> requests.Response:
-        return requests.post(
-            f"{self.base_url}{path}", json=body, headers=self.headers(**headers), timeout=TIMEOUT
-        )
+        return self.request("POST", path, body, **headers)
+
+    def delete(self, path: str) -> requests.Response:
+        return self.request("DELETE", path)
 
 
 ZHOU = ("321202198311270573", "周子航")  # active fund loan

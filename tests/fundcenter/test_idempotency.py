@@ -142,12 +142,7 @@ def test_concurrent_duplicates_pay_exactly_once(fundcenter: EmbeddedBackEnd) -> 
     def send() -> None:
         start.wait()
         with requests.Session() as http:
-            r = http.post(
-                f"{kiosk.base_url}v1/withdrawals",
-                json=body,
-                headers=kiosk.headers(**{"Idempotency-Key": key}),
-                timeout=TIMEOUT,
-            )
+            r = kiosk.request("POST", "v1/withdrawals", body, http=http, **{"Idempotency-Key": key})
         with lock:
             results.append((r.status_code, r.json(), r.headers.get("Idempotent-Replayed") == "true"))
 

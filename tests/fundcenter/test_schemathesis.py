@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from kiosk.embedded_backend import EmbeddedBackEnd
 from tests.fundcenter.conftest import new_kiosk
@@ -15,7 +18,18 @@ from tests.fundcenter.helpers import HE
 CHECKS_EXCLUDED = "positive_data_acceptance"
 
 
-def test_no_server_error_and_the_contract_holds(fundcenter: EmbeddedBackEnd, tmp_path: Path) -> None:
+@pytest.fixture
+def unsigned_fundcenter(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedBackEnd]:
+    """A development server that takes unsigned device calls: schemathesis cannot sign its requests,
+    and refusing them all for their missing signature would test nothing behind it."""
+    back_end = EmbeddedBackEnd(tmp_path_factory.mktemp("unsigned"), port=0, serve_args=("--allow-unsigned",))
+    back_end.start()
+    yield back_end
+    back_end.stop()
+
+
+def test_no_server_error_and_the_contract_holds(unsigned_fundcenter: EmbeddedBackEnd, tmp_path: Path) -> None:
+    fundcenter = unsigned_fundcenter
     kiosk = new_kiosk(fundcenter)
     assert kiosk.open_session(HE).status_code == 201
     st = Path(sys.executable).parent / "schemathesis"

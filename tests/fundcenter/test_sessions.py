@@ -61,7 +61,7 @@ def test_session_expires(server: ThreadServer) -> None:
 def test_ended_session_is_refused(fundcenter: EmbeddedBackEnd) -> None:
     kiosk = new_kiosk(fundcenter)
     assert kiosk.open_session(CHEN).status_code == 201
-    ended = requests.delete(f"{kiosk.base_url}v1/sessions/current", headers=kiosk.headers(), timeout=TIMEOUT)
+    ended = kiosk.delete("v1/sessions/current")
     assert ended.status_code == 204
     assert kiosk.get("v1/account").json()["code"] == "session_invalid"
 
@@ -71,12 +71,7 @@ def test_evidence_is_checked(server: ThreadServer) -> None:
     now = server.clock()
 
     def attempt(member: tuple[str, str] = LIN, **overrides: object) -> tuple[int, str, object]:
-        response = requests.post(
-            f"{server.url}v1/sessions",
-            json=evidence(*member, now=now, **overrides),
-            headers={"X-Device-Id": kiosk.device_id},
-            timeout=TIMEOUT,
-        )
+        response = kiosk.post("v1/sessions", evidence(*member, now=now, **overrides))
         body = response.json()
         detail = body.get("detail")
         return response.status_code, body["code"], detail.get("reason") if isinstance(detail, dict) else None

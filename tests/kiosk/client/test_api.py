@@ -22,7 +22,9 @@ from tests.fundcenter.helpers import LIN, card_of, evidence
 def api(fundcenter: EmbeddedBackEnd) -> FundCenterApi:
     kiosk = new_kiosk(fundcenter)
     assert fundcenter.url is not None
-    client = BackEndClient(ClientSettings(base_url=fundcenter.url, device_id=kiosk.device_id))
+    client = BackEndClient(
+        ClientSettings(base_url=fundcenter.url, device_id=kiosk.device_id, signer=kiosk.signer())
+    )
     yield FundCenterApi(client)  # type: ignore[misc]
     client.close()
 

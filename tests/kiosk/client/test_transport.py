@@ -7,12 +7,14 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric import ec
 
+from fundcenter.devices.signatures import NonceCache, Presented, verify
 from kiosk.client import errors
 from kiosk.client.policy import TransportPolicy, default_retry
-from kiosk.client.signing import Signer, verify
+from kiosk.client.signing import Signer
 from kiosk.client.transport import BackEndClient, ClientSettings
+from tests.fundcenter.helpers import self_signed_pem
 from tests.support.scripted_server import Answer, Script, scripted_server
 
 FAST = TransportPolicy(
@@ -161,7 +163,7 @@ def test_a_dead_back_end_trips_the_breaker_and_then_fails_fast(client) -> None: 
 
 
 def test_requests_are_signed_and_the_clock_offset_is_tracked(client) -> None:  # type: ignore[no-untyped-def]
-    signer = Signer("KIOSK-0001", Ed25519PrivateKey.generate())
+    signer = Signer("KIOSK-0001", ec.generate_private_key(ec.SECP256R1()))
     ahead = email.utils.formatdate(time.time() + 120, usegmt=True)
     script = Script(default=Answer(200, headers={"Content-Type": "application/json", "Date": ahead}))
     with scripted_server(script) as url:
@@ -175,13 +177,24 @@ def test_requests_are_signed_and_the_clock_offset_is_tracked(client) -> None:  #
             policy=FAST,
         )
     seen = script.seen[0]
-    result = verify(
-        "POST",
-        f"{url}api/v1/withdrawals?lang=zh",
-        seen.headers,
-        seen.body,
-        public_key_for={"KIOSK-0001": signer.key.public_key()},
+    received = Presented(
+        method="POST",
+        scheme="http",
+        authority=url.split("/")[2],
+        path="/api/v1/withdrawals",
+        query="lang=zh",
+        headers={k.lower(): v for k, v in seen.headers.items()},
+        body=seen.body,
     )
+    result = verify(
+        received,
+        device_id="KIOSK-0001",
+        certificate_pem=self_signed_pem(signer.key, "KIOSK-0001"),
+        now=int(time.time()),
+        window_s=60,
+        nonces=NonceCache(),
+    )
+    assert result is not None
     assert "idempotency-key" in result.components
     assert seen.headers["Authorization"] == "Bearer t"
     assert c.clock_offset_s is not None

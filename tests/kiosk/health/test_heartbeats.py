@@ -28,7 +28,9 @@ def test_the_reference_back_end_accepts_the_reporters_heartbeat(
 ) -> None:
     kiosk = new_kiosk(fundcenter)
     assert fundcenter.url is not None
-    client = BackEndClient(ClientSettings(base_url=fundcenter.url, device_id=kiosk.device_id))
+    client = BackEndClient(
+        ClientSettings(base_url=fundcenter.url, device_id=kiosk.device_id, signer=kiosk.signer())
+    )
     board = board_with_devices(tmp_path)
     queue = HeartbeatQueue(client)
     reporter = Reporter(

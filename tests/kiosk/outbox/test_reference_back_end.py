@@ -24,7 +24,9 @@ def test_a_withdrawal_cut_mid_answer_is_paid_once_by_the_reference_back_end(
     assert fundcenter.url is not None
     with fault_proxy(fundcenter.url) as proxy:
         client = BackEndClient(
-            ClientSettings(base_url=proxy.url, device_id=kiosk.device_id, breaker_failures=10**6)
+            ClientSettings(
+                base_url=proxy.url, device_id=kiosk.device_id, signer=kiosk.signer(), breaker_failures=10**6
+            )
         )
         sender = OutboxSender(outbox, client, policy=CHAOS_POLICY.with_deadline(10.0))
         proxy.mode = "cut"  # paid at the back end; the kiosk hears half an answer, every time
@@ -50,7 +52,9 @@ def test_an_expired_session_keeps_the_withdrawal_open_for_a_person(
     rent = {"type": "rent", "amount_fen": 100000, "bank_card": card_of(LIN)}
     item = outbox.enqueue("withdrawal", "v1/withdrawals", rent, session_token="no-longer-valid")
     assert fundcenter.url is not None
-    client = BackEndClient(ClientSettings(base_url=fundcenter.url, device_id=kiosk.device_id))
+    client = BackEndClient(
+        ClientSettings(base_url=fundcenter.url, device_id=kiosk.device_id, signer=kiosk.signer())
+    )
     assert OutboxSender(outbox, client, policy=CHAOS_POLICY).deliver(item) is State.PENDING
     left = outbox.get(item.key)
     assert left is not None
