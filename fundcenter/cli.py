@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import logging
 import socket
+import ssl
 import sys
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from fundcenter import housekeeping, masking
 from fundcenter.api import create_app
 from fundcenter.context import Context, utc_now
 from fundcenter.db import make_engine, reading, upgrade_schema
-from fundcenter.devices import enrolment
+from fundcenter.devices import enrolment, tls
 from fundcenter.models import Member
 from fundcenter.seed import seed
 from fundcenter.settings import Settings
@@ -122,12 +123,19 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     sock.listen(2048)  # connections wait in the backlog until uvicorn's loop accepts them
     host, port = sock.getsockname()[:2]
+    scheme = "https" if settings.tls_certfile else "http"
     if args.public_url is None:
-        settings = settings.model_copy(update={"public_base_url": f"http://{host}:{port}/"})
+        settings = settings.model_copy(update={"public_base_url": f"{scheme}://{host}:{port}/"})
     app = create_app(engine, settings)
-    config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="off")
+    device_ca = app.state.context.device_ca.certificate_path
+    try:
+        config = tls.uvicorn_config(app, settings.tls_certfile, settings.tls_keyfile, device_ca)
+    except (OSError, ssl.SSLError) as exc:
+        print(f"fundcenter: cannot use the TLS certificate: {exc}", file=sys.stderr)
+        sock.close()
+        return 1
     server = uvicorn.Server(config)
-    print(f"fundcenter listening on http://{host}:{port}/", flush=True)
+    print(f"fundcenter listening on {scheme}://{host}:{port}/", flush=True)
     server.run(sockets=[sock])
     app.state.context.heartbeats.close()  # store the last batch of heartbeats
     engine.dispose()

@@ -6,8 +6,10 @@ import datetime as dt
 import itertools
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -18,6 +20,7 @@ from sqlalchemy import Engine
 from fundcenter.api import create_app
 from fundcenter.db import make_engine, upgrade_schema
 from fundcenter.devices import enrolment
+from fundcenter.devices.tls import uvicorn_config
 from fundcenter.seed import seed
 from fundcenter.settings import Settings
 from kiosk.embedded_backend import EmbeddedBackEnd
@@ -55,27 +58,44 @@ class ThreadServer:
         return Kiosk(self.url, device_id, key, clock=self.clock)
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[ThreadServer]:
-    """create_app on a fresh seeded SQLite database, under uvicorn in a thread, with a manual clock."""
+@contextmanager
+def thread_server(
+    tmp_path: Path, tls: tuple[Path, Path] | None = None, **settings: Any
+) -> Iterator[ThreadServer]:
+    """create_app on a fresh seeded SQLite database, under uvicorn in a thread, with a manual clock;
+    with ``tls`` (certificate, key) it serves mutual TLS as ``fundcenter serve --tls-cert`` does."""
     engine = make_engine(f"sqlite:///{tmp_path / 'fundcenter.db'}")
     upgrade_schema(engine)
     seed(engine)
     clock = ManualClock()
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'fundcenter.db'}")
-    app = create_app(engine, settings, now=clock)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None, lifespan="off"))
+    app = create_app(
+        engine, Settings(database_url=f"sqlite:///{tmp_path / 'fundcenter.db'}", **settings), clock
+    )
+    device_ca = app.state.context.device_ca.certificate_path
+    certfile, keyfile = tls or (None, None)
+    config = uvicorn_config(app, certfile, keyfile, device_ca)
+    config.host, config.port = "127.0.0.1", 0
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:
         thread.join(0.05)
         assert thread.is_alive()
     port = server.servers[0].sockets[0].getsockname()[1]
-    yield ThreadServer(f"http://127.0.0.1:{port}/", engine, clock, tmp_path, app)
-    server.should_exit = True
-    thread.join(10)
-    app.state.context.heartbeats.close()
-    engine.dispose()
+    host = "localhost" if tls else "127.0.0.1"  # the name in the server's certificate
+    try:
+        yield ThreadServer(f"{'https' if tls else 'http'}://{host}:{port}/", engine, clock, tmp_path, app)
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        app.state.context.heartbeats.close()
+        engine.dispose()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[ThreadServer]:
+    with thread_server(tmp_path) as running:
+        yield running
 
 
 def new_kiosk(back_end: EmbeddedBackEnd) -> Kiosk:

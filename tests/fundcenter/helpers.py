@@ -111,7 +111,7 @@ class Kiosk:
         return Signer(self.device_id, self.key)
 
     def prepare(
-        self, method: str, path: str, body: Any = None, created: int | None = None, **extra: str
+        self, method: str, path: str, body: Any = None, *, created: int | None = None, **extra: str
     ) -> tuple[str, dict[str, str], bytes]:
         """URL, headers (signed when the kiosk has its key) and body bytes of one request."""
         payload = b"" if body is None else json.dumps(body, ensure_ascii=False).encode()
