@@ -147,8 +147,10 @@ def authenticate(ctx: Context, device_id: str, arrived: Arrival) -> Device:
     return device
 
 
-async def current_device(request: Request, ctx: Context = Depends(context)) -> Device:  # noqa: B008
+async def current_device(
+    request: Request,
+    ctx: Context = Depends(context),  # noqa: B008
+    arrived: Arrival = Depends(arrival),  # noqa: B008
+) -> Device:
     """FastAPI dependency: the enrolled, unrevoked device that sent (and signed) this request."""
-    device_id = identify(request)
-    arrived = await arrival(request)
-    return await run_in_threadpool(authenticate, ctx, device_id, arrived)
+    return await run_in_threadpool(authenticate, ctx, identify(request), arrived)

@@ -13,12 +13,12 @@ from sqlalchemy import select
 
 from fundcenter.context import Context, context
 from fundcenter.db import reading
-from fundcenter.devices.identity import current_device
+from fundcenter.devices.identity import Arrival, arrival, current_device
 from fundcenter.errors import ApiError, Code, responses
 from fundcenter.models import Device, IdempotencyRecord, LedgerEntry, Member, Withdrawal
 from fundcenter.routes.sessions import DEVICE_ERRORS, SESSION_ERRORS
-from fundcenter.sessions.service import Authorised, authorise, bearer_token, member_session
-from fundcenter.withdrawals import idempotency
+from fundcenter.sessions.service import Authorised, bearer_token, member_session
+from fundcenter.withdrawals import idempotency, late
 from fundcenter.withdrawals.rules import DOCUMENTS, TYPES
 from fundcenter.withdrawals.service import WithdrawalRequest, WithdrawalResult, request_fingerprint, submit
 
@@ -84,12 +84,14 @@ def withdrawal_types() -> list[TypeInfo]:
         Code.IDEMPOTENCY_KEY_INVALID,
         Code.IDEMPOTENCY_KEY_REUSED,
         Code.IDEMPOTENCY_KEY_IN_PROGRESS,
+        Code.SUBMISSION_PROOF_INVALID,
         Code.INVALID_REQUEST,
     ),
 )
 def create_withdrawal(
     body: WithdrawalRequest,
     request: Request,
+    *,
     idempotency_key: Annotated[
         str,
         Header(
@@ -99,11 +101,27 @@ def create_withdrawal(
     ],
     device: Device = Depends(current_device),  # noqa: B008
     ctx: Context = Depends(context),  # noqa: B008
+    arrived: Arrival = Depends(arrival),  # noqa: B008
+    submitted_at: Annotated[
+        int | None,
+        Header(
+            alias=late.SUBMITTED_AT,
+            ge=0,
+            le=2**40,
+            description="when the member confirmed (epoch seconds), device-signed: for late outbox items",
+        ),
+    ] = None,
+    submission_signature: Annotated[
+        str | None,
+        Header(alias=late.SIGNATURE, max_length=256, description="`:base64(r||s):` over the submission"),
+    ] = None,
 ) -> JSONResponse:
     """Submit a withdrawal. Retries reuse the key and receive the first answer (``Idempotent-Replayed``).
 
     A finished request is replayed even after the session expired, so a kiosk's outbox can always learn
-    what happened to a withdrawal it sent.
+    what happened to a withdrawal it sent. A withdrawal first arriving after its session expired or
+    ended is decided if the device proves (``X-Submitted-At`` + ``X-Submission-Signature``) that the
+    member confirmed it while the session was valid.
     """
     key = idempotency.parse_key(idempotency_key)
     now = ctx.now()
@@ -119,7 +137,8 @@ def create_withdrawal(
     if isinstance(held, idempotency.Replay):
         return JSONResponse(held.body, status_code=held.status, headers={idempotency.REPLAYED: "true"})
     try:
-        auth = authorise(ctx, device, bearer_token(request))
+        proof = late.Proof(submitted_at, submission_signature, arrived.request.body)
+        auth = late.authorise_submission(ctx, device, bearer_token(request), key, proof)
         outcome = submit(ctx, held, member_id=auth.member.id, device_id=device.id, key=key, request=body)
     except BaseException:
         idempotency.release(ctx.engine, held)  # nothing was stored: the key may be used again

@@ -78,7 +78,11 @@ def bearer_token(request: Request) -> str:
     return header[len(BEARER) :].strip()
 
 
-def authorise(ctx: Context, device: Device, token: str) -> Authorised:
+def authorise(
+    ctx: Context, device: Device, token: str, *, confirmed_at: dt.datetime | None = None
+) -> Authorised:
+    """The live session behind ``token``; or, with ``confirmed_at`` (a device-proven time, for late
+    outbox withdrawals only), the session that was live at that time, even if it has ended since."""
     with reading(ctx.engine) as session:
         found = session.get(MemberSession, _hash(token))
         if found is None or not hmac.compare_digest(found.token_hash, _hash(token)):
@@ -86,9 +90,17 @@ def authorise(ctx: Context, device: Device, token: str) -> Authorised:
         if found.device_id != device.id:
             log.warning("session of %s presented by %s", found.device_id, device.id)
             raise ApiError(Code.SESSION_WRONG_DEVICE)
-        if found.ended_at is not None:
+        if confirmed_at is not None:
+            # The proof counts whole seconds: the second a session opens counts in, the second it
+            # closes (expiry or end) counts out.
+            closed = min(found.expires_at, found.ended_at or found.expires_at).replace(microsecond=0)
+            opened = found.issued_at.replace(microsecond=0)
+            if not opened <= confirmed_at < closed:
+                detail = {"reason": "confirmed_outside_session", "submitted_at": confirmed_at.isoformat()}
+                raise ApiError(Code.SESSION_EXPIRED, detail=detail)
+        elif found.ended_at is not None:
             raise ApiError(Code.SESSION_INVALID)
-        if found.expires_at <= ctx.now():
+        elif found.expires_at <= ctx.now():
             raise ApiError(Code.SESSION_EXPIRED)
         member = session.get(Member, found.member_id)
     if member is None:  # members are never deleted; kept for the type checker

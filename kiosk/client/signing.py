@@ -35,6 +35,11 @@ OPTIONAL = ("content-type", "idempotency-key", "authorization")
 P256_BYTES = 32
 
 
+SUBMISSION_CONTEXT = "fund-kiosk-submission/1"
+SUBMITTED_AT_HEADER = "X-Submitted-At"
+SUBMISSION_SIGNATURE_HEADER = "X-Submission-Signature"
+
+
 class SigningKeyError(ValueError):
     """The device key is missing, unreadable or not ECDSA P-256."""
 
@@ -83,6 +88,13 @@ def signature_base(
     return "\n".join(lines).encode()
 
 
+def submission_statement(device_id: str, key: str, submitted_at: int, digest: str) -> bytes:
+    """What the kiosk signs when the member confirms a withdrawal: this device, this Idempotency-Key,
+    this body (its Content-Digest), at this time. The back end accepts the withdrawal on an expired
+    session only if that time lay inside the session (see fundcenter.withdrawals.late)."""
+    return f"{SUBMISSION_CONTEXT}\n{device_id}\n{key}\n{submitted_at}\n{digest}".encode()
+
+
 def raw_ecdsa_signature(key: ec.EllipticCurvePrivateKey, data: bytes) -> bytes:
     """ECDSA P-256 over SHA-256, as RFC 9421 wants it: the fixed-size ``r || s``."""
     r, s = decode_dss_signature(key.sign(data, ec.ECDSA(hashes.SHA256())))
@@ -108,6 +120,12 @@ class Signer:
         if not isinstance(key, ec.EllipticCurvePrivateKey):
             raise SigningKeyError(f"device key {path} is not an ECDSA key")
         return cls(keyid, key)
+
+    def sign_submission(self, key: str, body: bytes, submitted_at: int) -> dict[str, str]:
+        """Headers that prove when the member confirmed this withdrawal (kept with it in the outbox)."""
+        statement = submission_statement(self.keyid, key, submitted_at, content_digest(body))
+        signature = base64.b64encode(raw_ecdsa_signature(self.key, statement)).decode()
+        return {SUBMITTED_AT_HEADER: str(submitted_at), SUBMISSION_SIGNATURE_HEADER: f":{signature}:"}
 
     def sign(
         self,

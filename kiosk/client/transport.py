@@ -63,6 +63,12 @@ class _Call:
     idempotency_key: str | None
     session_token: str | None
     policy: TransportPolicy
+    extra_headers: Mapping[str, str] | None = None
+
+
+def encode_body(body: Any) -> bytes:
+    """The bytes a JSON body is sent as (and its Content-Digest computed over)."""
+    return b"" if body is None else json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,13 +108,13 @@ class BackEndClient:
         idempotency_key: str | None = None,
         session_token: str | None = None,
         policy: TransportPolicy = MEMBER,
+        headers: Mapping[str, str] | None = None,
     ) -> Reply:
         """Send one operation; returns the decoded 2xx reply or raises a :class:`BackEndError`."""
         method = method.upper()
+        call = _Call(method, path, body, idempotency_key, session_token, policy, headers)
         try:
-            result: Reply = self.breaker.call(
-                self._attempts, _Call(method, path, body, idempotency_key, session_token, policy)
-            )
+            result: Reply = self.breaker.call(self._attempts, call)
         except pybreaker.CircuitBreakerError as exc:
             raise errors.CircuitOpen("recent calls to the back end failed; failing fast") from exc
         return result
@@ -116,11 +122,7 @@ class BackEndClient:
     def _attempts(self, call: _Call) -> Reply:
         method, path, policy = call.method, call.path, call.policy
         url = urljoin(self.settings.base_url, path.lstrip("/"))
-        payload = (
-            b""
-            if call.body is None
-            else json.dumps(call.body, ensure_ascii=False, separators=(",", ":")).encode()
-        )
+        payload = encode_body(call.body)
         deadline = Deadline.after(policy.deadline_s)
         retry: Retry = policy.retry
         # A request that may move money is repeated only under the same Idempotency-Key.
@@ -153,7 +155,7 @@ class BackEndClient:
     ) -> Reply | _Failure:
         """One request; a reply, or what went wrong and whether the request may have reached the back end."""
         method, path = call.method, call.path
-        headers = self._headers(method, url, payload, call.idempotency_key, call.session_token)
+        headers = self._headers(method, url, payload, call)
         try:
             response = self._http.request(
                 method,
@@ -206,20 +208,19 @@ class BackEndClient:
         return self._reply(method, path, response)
 
     # -- pieces --------------------------------------------------------------------------------
-    def _headers(
-        self, method: str, url: str, payload: bytes, idempotency_key: str | None, session_token: str | None
-    ) -> dict[str, str]:
+    def _headers(self, method: str, url: str, payload: bytes, call: _Call) -> dict[str, str]:
         headers = {
+            **(call.extra_headers or {}),
             "Accept": "application/json",
             "Content-Digest": content_digest(payload),
             "X-Device-Id": self.settings.device_id,
         }
         if payload:
             headers["Content-Type"] = "application/json"
-        if idempotency_key is not None:
-            headers["Idempotency-Key"] = idempotency_key
-        if session_token is not None:
-            headers["Authorization"] = f"Bearer {session_token}"
+        if call.idempotency_key is not None:
+            headers["Idempotency-Key"] = call.idempotency_key
+        if call.session_token is not None:
+            headers["Authorization"] = f"Bearer {call.session_token}"
         if self.settings.signer is not None:
             headers |= self.settings.signer.sign(method, url, headers, created=self.signing_time())
         return headers

@@ -80,6 +80,7 @@ class OutboxSender:
                 idempotency_key=item.key,
                 session_token=item.token,
                 policy=policy or self.policy,
+                headers=item.proof,
             )
         except errors.RefusedByRule as exc:
             if exc.status in NOT_DECIDED:  # busy, rate-limited, or still running under this key

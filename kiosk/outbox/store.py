@@ -50,10 +50,13 @@ CREATE TABLE IF NOT EXISTS outbox (
     state TEXT NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
     last_error TEXT,
-    result TEXT
+    result TEXT,
+    proof TEXT
 );
 CREATE INDEX IF NOT EXISTS outbox_open ON outbox (state, id);
 """
+# Columns added after the first release: an outbox written by an older kiosk gains them on open.
+_ADDED_COLUMNS = {"proof": "TEXT"}
 
 
 class OutboxFull(RuntimeError):
@@ -72,6 +75,9 @@ class Item:
     attempts: int
     last_error: str | None
     result: Any
+    # Headers proving when the member confirmed (device-signed), sent with every delivery: the back
+    # end accepts the withdrawal after the session expired if it was confirmed while it was valid.
+    proof: dict[str, str] | None = None
 
     @property
     def age_s(self) -> float:
@@ -90,6 +96,10 @@ class Outbox:
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.execute("PRAGMA secure_delete=ON")  # wiped bodies are overwritten, not just unlinked
             self._db.executescript(_SCHEMA)
+            present = {row[1] for row in self._db.execute("PRAGMA table_info(outbox)")}
+            for column, kind in _ADDED_COLUMNS.items():
+                if column not in present:
+                    self._db.execute(f"ALTER TABLE outbox ADD COLUMN {column} {kind}")
         finally:
             os.umask(old_umask)
         for suffix in ("", "-wal", "-shm"):
@@ -112,7 +122,14 @@ class Outbox:
             self._db.execute("COMMIT")
 
     def enqueue(
-        self, kind: str, path: str, body: Any, key: str | None = None, session_token: str | None = None
+        self,
+        kind: str,
+        path: str,
+        body: Any,
+        key: str | None = None,
+        session_token: str | None = None,
+        *,
+        proof: dict[str, str] | None = None,
     ) -> Item:
         """Record an operation with a fresh Idempotency-Key; returns only once it is on disk."""
         key = key or str(uuid.uuid4())
@@ -121,8 +138,8 @@ class Outbox:
             with self._tx() as db:
                 db.execute(
                     "INSERT INTO outbox"
-                    " (idempotency_key, kind, path, body, token, created_at, updated_at, state)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    " (idempotency_key, kind, path, body, token, created_at, updated_at, state, proof)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         key,
                         kind,
@@ -132,6 +149,7 @@ class Outbox:
                         now,
                         now,
                         State.PENDING,
+                        json.dumps(proof) if proof is not None else None,
                     ),
                 )
         except sqlite3.OperationalError as exc:  # disk full, read-only, I/O error
@@ -170,7 +188,8 @@ class Outbox:
         """A final state: the body (bank card and all) is wiped, the back end's answer kept."""
         with self._tx() as db:
             db.execute(
-                "UPDATE outbox SET state = ?, result = ?, body = NULL, token = NULL, updated_at = ?"
+                "UPDATE outbox SET state = ?, result = ?, body = NULL, token = NULL, proof = NULL,"
+                " updated_at = ?"
                 " WHERE idempotency_key = ? AND state IN (?, ?)",  # a final state is never overwritten
                 (state, json.dumps(result, ensure_ascii=False), time.time(), key, *OPEN_STATES),
             )
@@ -208,13 +227,13 @@ class Outbox:
 
 
 _SELECT = (
-    "SELECT idempotency_key, kind, path, body, token, created_at, state, attempts, last_error, result"
-    " FROM outbox"
+    "SELECT idempotency_key, kind, path, body, token, created_at, state, attempts, last_error, result,"
+    " proof FROM outbox"
 )
 
 
 def _item(row: tuple[Any, ...]) -> Item:
-    key, kind, path, body, token, created_at, state, attempts, last_error, result = row
+    key, kind, path, body, token, created_at, state, attempts, last_error, result, proof = row
     return Item(
         key=key,
         kind=kind,
@@ -226,4 +245,5 @@ def _item(row: tuple[Any, ...]) -> Item:
         attempts=attempts,
         last_error=last_error,
         result=json.loads(result) if result is not None else None,
+        proof=json.loads(proof) if proof is not None else None,
     )

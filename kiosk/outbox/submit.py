@@ -7,10 +7,12 @@ delivering under the same key). Only a full disk means nothing was submitted, an
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from kiosk.client.policy import MEMBER
+from kiosk.client.transport import encode_body
 from kiosk.outbox.sender import OutboxSender
 from kiosk.outbox.store import Outbox, State
 
@@ -36,8 +38,16 @@ def submit_withdrawal(
 ) -> WithdrawalOutcome:
     """Record the withdrawal under a fresh Idempotency-Key, then try once within the member's deadline.
 
+    The kiosk signs, now, that the member confirmed this body at this time; the proof goes into the
+    outbox with it, so a delivery that first gets through after the session expired is still decided.
     Raises :class:`~kiosk.outbox.store.OutboxFull` when it cannot even be recorded."""
-    item = outbox.enqueue("withdrawal", WITHDRAWALS, request, session_token=session_token)
+    key = str(uuid.uuid4())
+    client = sender.client
+    signer = client.settings.signer
+    proof = None
+    if signer is not None:  # on the back end's time when ours is known to be off, as for signatures
+        proof = signer.sign_submission(key, encode_body(request), client.signing_time())
+    item = outbox.enqueue("withdrawal", WITHDRAWALS, request, key, session_token=session_token, proof=proof)
     state = sender.deliver(item, policy=MEMBER)
     after = outbox.get(item.key)
     result = after.result if after is not None else None

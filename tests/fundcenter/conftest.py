@@ -15,12 +15,14 @@ import pytest
 import uvicorn
 from cryptography.hazmat.primitives.asymmetric import ec
 from fastapi import FastAPI
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from fundcenter.api import create_app
 from fundcenter.db import make_engine, upgrade_schema
 from fundcenter.devices import enrolment
 from fundcenter.devices.tls import uvicorn_config
+from fundcenter.models import Member
 from fundcenter.seed import seed
 from fundcenter.settings import Settings
 from kiosk.embedded_backend import EmbeddedBackEnd
@@ -56,6 +58,13 @@ class ThreadServer:
         key = ec.generate_private_key(ec.SECP256R1())
         assert enrol(self.url, device_id, token, key).status_code == 200
         return Kiosk(self.url, device_id, key, clock=self.clock)
+
+    def balance_of(self, member: tuple[str, str]) -> int:
+        """A member's balance straight from the database (no session needed)."""
+        with Session(self.engine) as session:
+            balance = session.scalar(select(Member.balance_fen).where(Member.id_number == member[0]))
+        assert balance is not None
+        return balance
 
 
 @contextmanager

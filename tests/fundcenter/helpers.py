@@ -110,11 +110,19 @@ class Kiosk:
         assert self.key is not None
         return Signer(self.device_id, self.key)
 
+    @staticmethod
+    def encode(body: Any) -> bytes:
+        return json.dumps(body, ensure_ascii=False).encode()
+
+    def submission_proof(self, key: str, body: Any, submitted_at: dt.datetime) -> dict[str, str]:
+        """The headers a kiosk keeps with an outbox item: the member confirmed ``body`` at that time."""
+        return self.signer().sign_submission(key, self.encode(body), int(submitted_at.timestamp()))
+
     def prepare(
         self, method: str, path: str, body: Any = None, *, created: int | None = None, **extra: str
     ) -> tuple[str, dict[str, str], bytes]:
         """URL, headers (signed when the kiosk has its key) and body bytes of one request."""
-        payload = b"" if body is None else json.dumps(body, ensure_ascii=False).encode()
+        payload = b"" if body is None else self.encode(body)
         headers = {"X-Device-Id": self.device_id, "Content-Digest": content_digest(payload), **extra}
         if body is not None:
             headers["Content-Type"] = "application/json"
