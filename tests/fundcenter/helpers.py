@@ -122,6 +122,11 @@ class Kiosk:
         self, method: str, path: str, body: Any = None, *, created: int | None = None, **extra: str
     ) -> tuple[str, dict[str, str], bytes]:
         """URL, headers (signed when the kiosk has its key) and body bytes of one request."""
+        return self._prepare(method, path, body, extra, created)
+
+    def _prepare(
+        self, method: str, path: str, body: Any, extra: dict[str, str], created: int | None
+    ) -> tuple[str, dict[str, str], bytes]:
         payload = b"" if body is None else self.encode(body)
         headers = {"X-Device-Id": self.device_id, "Content-Digest": content_digest(payload), **extra}
         if body is not None:
@@ -144,7 +149,12 @@ class Kiosk:
         http: requests.Session | None = None,
         **extra: str,
     ) -> requests.Response:
-        url, headers, payload = self.prepare(method, path, body, **extra)
+        return self._send(method, path, body, extra, http)
+
+    def _send(
+        self, method: str, path: str, body: Any, extra: dict[str, str], http: requests.Session | None = None
+    ) -> requests.Response:
+        url, headers, payload = self._prepare(method, path, body, extra, None)
         sender = http or requests
         return sender.request(method, url, data=payload or None, headers=headers, timeout=TIMEOUT)
 
@@ -155,13 +165,13 @@ class Kiosk:
         return response
 
     def get(self, path: str, **headers: str) -> requests.Response:
-        return self.request("GET", path, **headers)
+        return self._send("GET", path, None, headers)
 
     def post(self, path: str, body: Any, **headers: str) -> requests.Response:
-        return self.request("POST", path, body, **headers)
+        return self._send("POST", path, body, headers)
 
     def delete(self, path: str) -> requests.Response:
-        return self.request("DELETE", path)
+        return self._send("DELETE", path, None, {})
 
 
 ZHOU = ("321202198311270573", "周子航")  # active fund loan

@@ -16,9 +16,14 @@ FAULTS = ("pass", "drop", "delay", "cut", "blackhole")
 
 class FaultProxy:
     def __init__(
-        self, target: tuple[str, int], weights: dict[str, float] | None = None, seed: int = 1
+        self,
+        target: tuple[str, int],
+        weights: dict[str, float] | None = None,
+        seed: int = 1,
+        delay_s: tuple[float, float] = (0.2, 1.5),
     ) -> None:
         self.target = target
+        self.delay_s = delay_s  # a "delay" holds the request this long (uniform in the range)
         self.weights = weights or {"pass": 1.0}
         self.rng = random.Random(seed)  # noqa: S311 (fault injection, not secrets)
         self.mode: str | None = None  # a fixed mode overrides the weights
@@ -85,7 +90,7 @@ class FaultProxy:
                                 self._stop.wait(30)
                                 return
                             if mode == "delay":
-                                time.sleep(self.rng.uniform(0.2, 1.5))
+                                time.sleep(self.rng.uniform(*self.delay_s))
                         upstream.sendall(data)
                         continue
                     new_request = True  # the answer has begun: the kiosk's next bytes are a new request
@@ -98,11 +103,14 @@ class FaultProxy:
 
 @contextmanager
 def fault_proxy(
-    target_url: str, weights: dict[str, float] | None = None, seed: int = 1
+    target_url: str,
+    weights: dict[str, float] | None = None,
+    seed: int = 1,
+    delay_s: tuple[float, float] = (0.2, 1.5),
 ) -> Iterator[FaultProxy]:
     host_port = target_url.split("//", 1)[1].rstrip("/")
     host, port = host_port.rsplit(":", 1)
-    proxy = FaultProxy((host, int(port)), weights, seed)
+    proxy = FaultProxy((host, int(port)), weights, seed, delay_s)
     proxy.start()
     try:
         yield proxy

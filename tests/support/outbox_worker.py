@@ -1,6 +1,7 @@
-"""A sender process for the chaos tests: ``python -m tests.support.outbox_worker DB URL``.
+"""A sender process for the chaos tests: ``python -m tests.support.outbox_worker DB URL [DEVICE KEY]``.
 
-It drains the outbox until it is killed (the tests kill it with SIGKILL at random moments)."""
+It drains the outbox until it is killed (the tests kill it with SIGKILL at random moments); with a
+device id and its key file it signs its requests, as the reference back end requires."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import sys
 from pathlib import Path
 
 from kiosk.client.policy import TransportPolicy, default_retry
+from kiosk.client.signing import Signer
 from kiosk.client.transport import BackEndClient, ClientSettings
 from kiosk.outbox.sender import OutboxSender
 from kiosk.outbox.store import Outbox
@@ -19,8 +21,10 @@ CHAOS_POLICY = TransportPolicy(
 
 def main() -> None:
     outbox = Outbox(Path(sys.argv[1]))
+    device_id = sys.argv[3] if len(sys.argv) > 3 else "KIOSK-CHAOS"
+    signer = Signer.from_file(device_id, Path(sys.argv[4])) if len(sys.argv) > 4 else None
     client = BackEndClient(
-        ClientSettings(base_url=sys.argv[2], device_id="KIOSK-CHAOS", breaker_failures=10**6)
+        ClientSettings(base_url=sys.argv[2], device_id=device_id, signer=signer, breaker_failures=10**6)
     )
     OutboxSender(outbox, client, policy=CHAOS_POLICY).run(interval_s=0.05)
 
