@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,8 @@ from kiosk.outbox.store import Item, Outbox, State
 log = logging.getLogger(__name__)
 # The back end keeps Idempotency-Keys this long (its documented lifetime); older items need a person.
 DEFAULT_KEY_LIFETIME_S = 7 * 24 * 3600
+# Open items age on the monotonic clock in steps of at least this much (one small write per step).
+AGEING_STEP_S = 1.0
 # Answers to a POST that decide nothing: 408 timeout, 409 the first try is still running, 425, 429.
 NOT_DECIDED = frozenset({408, 409, 425, 429})
 
@@ -47,8 +50,21 @@ class OutboxSender:
         self.key_lifetime_s = key_lifetime_s
         self.policy = policy
         self._stop = threading.Event()
+        self._aged_to: float | None = None  # monotonic time up to which open items have been aged
+
+    def _age_open_items(self) -> None:
+        """Add the monotonic time since the last pass to every open item. Together with the wall clock
+        (``Item.age_s`` takes the larger), an item cannot look younger than a sender saw it wait, whatever
+        the wall clock does; time with no sender running (power off) counts by the wall clock alone."""
+        now = time.monotonic()
+        if self._aged_to is None:
+            self._aged_to = now
+        elif now - self._aged_to >= AGEING_STEP_S:
+            self.outbox.add_age(now - self._aged_to)
+            self._aged_to = now
 
     def drain_once(self) -> DrainReport:
+        self._age_open_items()
         delivered = refused = still_open = flagged = 0
         for item in self.outbox.open_items():
             if item.age_s > self.key_lifetime_s:

@@ -51,12 +51,13 @@ CREATE TABLE IF NOT EXISTS outbox (
     attempts INTEGER NOT NULL DEFAULT 0,
     last_error TEXT,
     result TEXT,
-    proof TEXT
+    proof TEXT,
+    aged_s REAL NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS outbox_open ON outbox (state, id);
 """
 # Columns added after the first release: an outbox written by an older kiosk gains them on open.
-_ADDED_COLUMNS = {"proof": "TEXT"}
+_ADDED_COLUMNS = {"proof": "TEXT", "aged_s": "REAL NOT NULL DEFAULT 0"}
 
 
 class OutboxFull(RuntimeError):
@@ -78,10 +79,13 @@ class Item:
     # Headers proving when the member confirmed (device-signed), sent with every delivery: the back
     # end accepts the withdrawal after the session expired if it was confirmed while it was valid.
     proof: dict[str, str] | None = None
+    aged_s: float = 0.0  # monotonic seconds the item has been open while a sender ran
 
     @property
     def age_s(self) -> float:
-        return time.time() - self.created_at
+        """How long the item has waited: the wall clock's word, but never less than the time a sender
+        has watched it wait on the monotonic clock (a wall clock set back cannot make an item young)."""
+        return max(time.time() - self.created_at, self.aged_s)
 
 
 class Outbox:
@@ -198,6 +202,11 @@ class Outbox:
         if busy:  # another connection is reading; the next finish truncates the log
             log.info("outbox log not truncated yet (a reader is busy)")
 
+    def add_age(self, seconds: float) -> None:
+        """Every open item has waited ``seconds`` more (measured on the monotonic clock)."""
+        with self._tx() as db:
+            db.execute("UPDATE outbox SET aged_s = aged_s + ? WHERE state IN (?, ?)", (seconds, *OPEN_STATES))
+
     def flag_for_person(self, key: str, why: str) -> None:
         with self._tx() as db:
             db.execute(
@@ -228,12 +237,12 @@ class Outbox:
 
 _SELECT = (
     "SELECT idempotency_key, kind, path, body, token, created_at, state, attempts, last_error, result,"
-    " proof FROM outbox"
+    " proof, aged_s FROM outbox"
 )
 
 
 def _item(row: tuple[Any, ...]) -> Item:
-    key, kind, path, body, token, created_at, state, attempts, last_error, result, proof = row
+    key, kind, path, body, token, created_at, state, attempts, last_error, result, proof, aged_s = row
     return Item(
         key=key,
         kind=kind,
@@ -246,4 +255,5 @@ def _item(row: tuple[Any, ...]) -> Item:
         last_error=last_error,
         result=json.loads(result) if result is not None else None,
         proof=json.loads(proof) if proof is not None else None,
+        aged_s=aged_s,
     )
