@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,7 +77,7 @@ class OutboxBacklog:
         depth = self.outbox.depth()
         oldest = self.outbox.oldest_open_created_at()
         stuck = self.outbox.count(State.NEEDS_PERSON)
-        age = time.time() - oldest if oldest is not None else 0.0
+        age = self.outbox.oldest_open_age_s() or 0.0  # a wall clock set back cannot hide an old item
         level = (
             Level.FAULT
             if stuck or age > self.fault_age_s

@@ -227,6 +227,15 @@ class Outbox:
             ).fetchone()
         return int(count)
 
+    def oldest_open_age_s(self) -> float | None:
+        """The age (as :attr:`Item.age_s` counts it) of the longest-waiting open item."""
+        with self._lock:
+            (age,) = self._db.execute(
+                "SELECT MAX(MAX(? - created_at, aged_s)) FROM outbox WHERE state IN (?, ?)",
+                (time.time(), *OPEN_STATES),
+            ).fetchone()
+        return float(age) if age is not None else None
+
     def oldest_open_created_at(self) -> float | None:
         with self._lock:
             (oldest,) = self._db.execute(

@@ -92,6 +92,13 @@ def test_a_wall_clock_set_back_cannot_make_an_item_young(tmp_path: Path) -> None
     assert flagged is not None
     assert flagged.state is State.NEEDS_PERSON
     assert flagged.aged_s >= 1.5
+    other = outbox.enqueue("withdrawal", "p", BODY)
+    with sqlite3.connect(tmp_path / "outbox.db") as db:
+        db.execute(
+            "UPDATE outbox SET created_at = created_at + 3600, aged_s = 42 WHERE idempotency_key = ?",
+            (other.key,),
+        )
+    assert outbox.oldest_open_age_s() == 42  # what the health check reports, not a negative wall age
     assert time.time() - flagged.created_at < 0  # the wall clock alone would call it unborn
     client.close()
     outbox.close()
