@@ -21,6 +21,7 @@ import requests
 from urllib3 import HTTPResponse
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, ProtocolError, ReadTimeoutError
 from urllib3.util.retry import Retry
+from urllib3.util.timeout import Timeout
 
 from kiosk.client import errors
 from kiosk.client.policy import IDEMPOTENT_METHODS, MEMBER, Deadline, TransportPolicy
@@ -131,9 +132,11 @@ class BackEndClient:
         while True:
             if deadline.passed:
                 raise errors.DeadlineExceeded(f"{method} {path}: deadline of {policy.deadline_s:g} s passed")
-            timeout = (
-                min(policy.connect_timeout_s, deadline.remaining_s),
-                min(policy.read_timeout_s, deadline.remaining_s),
+            # ``total`` bounds connect and read together: each alone within the deadline is not enough.
+            timeout = Timeout(
+                connect=min(policy.connect_timeout_s, deadline.remaining_s),
+                read=min(policy.read_timeout_s, deadline.remaining_s),
+                total=deadline.remaining_s,
             )
             outcome = self._attempt(call, url, payload, timeout, deadline)
             if isinstance(outcome, Reply):
@@ -151,7 +154,7 @@ class BackEndClient:
             self._wait(wait, deadline, outcome.problem, method, path)
 
     def _attempt(
-        self, call: _Call, url: str, payload: bytes, timeout: tuple[float, float], deadline: Deadline
+        self, call: _Call, url: str, payload: bytes, timeout: Timeout, deadline: Deadline
     ) -> Reply | _Failure:
         """One request; a reply, or what went wrong and whether the request may have reached the back end."""
         method, path = call.method, call.path
@@ -162,7 +165,7 @@ class BackEndClient:
                 url,
                 data=payload or None,
                 headers=headers,
-                timeout=timeout,
+                timeout=timeout,  # type: ignore[arg-type]  # requests passes urllib3's Timeout on as is
                 allow_redirects=False,
                 stream=True,  # the body is read below, piece by piece, against the deadline
             )
@@ -176,7 +179,7 @@ class BackEndClient:
             problem = errors.BackEndUnreachable(f"{method} {path}: connect timeout")
             return _Failure(problem, ConnectTimeoutError(None, url, str(exc)), sent=False)
         except requests.exceptions.ReadTimeout as exc:
-            slow = errors.DeadlineExceeded(f"{method} {path}: no answer within {timeout[1]:.1f} s")
+            slow = errors.DeadlineExceeded(f"{method} {path}: no answer within {timeout.read_timeout:.1f} s")
             return _Failure(slow, ReadTimeoutError(None, url, str(exc)), sent=True)  # type: ignore[arg-type]
         except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
             sent = _was_sent(exc)
@@ -308,14 +311,28 @@ def _read_body(response: requests.Response, deadline: Deadline) -> bool:
         while True:
             if deadline.passed:
                 return True
+            _bound_socket_wait(response, deadline)
             piece = response.raw.read1(65536, decode_content=True)
             if not piece:
                 break
             pieces.append(piece)
     except (ProtocolError, ReadTimeoutError, OSError) as exc:
+        if deadline.remaining_s <= _SOCKET_SLACK_S:  # the wait bounded by the deadline ran out
+            return True
         raise requests.exceptions.ChunkedEncodingError(exc) from exc
     response._content = b"".join(pieces)
     return False
+
+
+_SOCKET_SLACK_S = 0.01
+
+
+def _bound_socket_wait(response: requests.Response, deadline: Deadline) -> None:
+    """A blocked read of the body may not outlast the deadline: the socket waits what is left of it."""
+    connection = getattr(response.raw, "_connection", None)
+    sock = getattr(connection, "sock", None)
+    if sock is not None:
+        sock.settimeout(max(_SOCKET_SLACK_S, deadline.remaining_s))
 
 
 def _complete(response: requests.Response) -> bool:

@@ -109,7 +109,7 @@ def test_a_dripping_answer_never_outlasts_the_deadline(client) -> None:  # type:
         with pytest.raises(errors.DeadlineExceeded):
             client(url).request("GET", "api/v1/account", policy=policy)
         elapsed = time.monotonic() - started
-    assert elapsed < policy.deadline_s + 1.0  # one read of at most a byte's gap past it, not 20 s
+    assert elapsed < policy.deadline_s + 0.3  # a blocked read waits only what is left of the deadline
 
 
 def test_a_redirect_is_not_a_success(client) -> None:  # type: ignore[no-untyped-def]

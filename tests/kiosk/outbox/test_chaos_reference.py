@@ -14,7 +14,7 @@ from tests.support.chaos import LIGHTER, run_chaos
 @pytest.mark.timeout(280)
 def test_chaos_through_the_reference_back_end(fundcenter: EmbeddedBackEnd, tmp_path: Path) -> None:
     report = run_chaos(fundcenter, tmp_path, count=500, kills=6, kiosks=2, seed=11, faults=LIGHTER)
-    assert report.outbox_left == 0
+    assert report.outbox_left == 0, report
     assert report.outbox_done == 500
     assert report.lost == 0
     assert report.duplicates == 0
@@ -24,4 +24,5 @@ def test_chaos_through_the_reference_back_end(fundcenter: EmbeddedBackEnd, tmp_p
     assert report.faults["drop"] > 0
     assert report.faults["blackhole"] > 0
     assert report.member_calls > 20  # timed while the senders were killed and restarted
-    assert report.member_longest_s <= report.member_deadline_s + 0.5
+    # The deadline itself, plus a little for a loaded machine to schedule the thread that enforces it.
+    assert report.member_longest_s <= report.member_deadline_s + 0.25, report
