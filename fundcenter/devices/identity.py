@@ -78,20 +78,15 @@ def identify(request: Request) -> str:
     return device_id
 
 
-def check_status(device: KnownDevice | None) -> None:
+def check_device(ctx: Context, device_id: str) -> Device:
+    with reading(ctx.engine) as session:
+        device = session.scalars(select(Device).where(Device.id == device_id)).one_or_none()
     if device is None:
         raise ApiError(Code.DEVICE_UNKNOWN)
     if device.status == "revoked":
         raise ApiError(Code.DEVICE_REVOKED)
     if device.status != "active":
         raise ApiError(Code.DEVICE_NOT_ENROLLED)
-
-
-def check_device(ctx: Context, device_id: str) -> Device:
-    with reading(ctx.engine) as session:
-        device = session.scalars(select(Device).where(Device.id == device_id)).one_or_none()
-    check_status(device)
-    assert device is not None  # noqa: S101 (check_status raised otherwise)
     return device
 
 

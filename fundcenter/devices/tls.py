@@ -1,7 +1,7 @@
 """Mutual TLS for the reference back end: kiosks present the certificate its device CA signed.
 
-uvicorn (0.54) terminates TLS but does not pass the peer certificate to the application (the ASGI
-``tls`` extension is not implemented: encode/uvicorn#1118, PR #1119 never merged). The asyncio
+uvicorn (0.54) terminates TLS but does not pass the peer certificate to the application: it does not
+implement the ASGI ``tls`` extension (requested in encode/uvicorn#745 and #1118). The asyncio
 transport has it (``get_extra_info("ssl_object")``) once the handshake is done, so
 :class:`TlsHttpToolsProtocol` adds the extension to each request's scope::
 
