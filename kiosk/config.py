@@ -14,7 +14,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from kiosk.maintenance.pin import PinError, parse_pin_hash
 
 DEFAULT_CONFIG_PATH = Path("/etc/fund-kiosk/kiosk.toml")
 CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
@@ -93,6 +95,11 @@ class PathsSection(_Section):
         """The device key and certificate from enrolment."""
         return self.var_dir / "identity"
 
+    @property
+    def maintenance(self) -> Path:
+        """Maintenance state that survives a restart (out of service and its reason)."""
+        return self.var_dir / "maintenance"
+
 
 class HealthSection(_Section):
     interval_s: float = Field(default=15.0, ge=1, le=3600)
@@ -105,6 +112,35 @@ class SimulationSection(_Section):
     enabled: bool = False
 
 
+class MaintenanceSection(_Section):
+    # The technician PIN as a salted scrypt hash (`python -m kiosk.maintenance pin` prints the line);
+    # "" means no PIN. The PIN itself is never written anywhere.
+    pin_hash: str = ""
+    # Also accept a TOTP code (RFC 6238) from the secret in paths.identity/maintenance-totp.secret
+    # (mode 0600; `python -m kiosk.maintenance totp` writes it).
+    totp: bool = False
+    # The hidden gesture on the attract screen: taps in the top-right corner, or one long press there.
+    gesture: Literal["corner_taps", "long_press"] = "corner_taps"
+    gesture_taps: int = Field(default=5, ge=3, le=10)
+    gesture_window_s: float = Field(default=3.0, gt=0, le=10)
+    long_press_s: float = Field(default=3.0, ge=1, le=10)
+    # Wrong codes in a row before the PIN pad locks, and for how long.
+    max_attempts: int = Field(default=5, ge=1, le=20)
+    lockout_s: float = Field(default=300.0, ge=10, le=86400)
+    # Maintenance closes itself after this long without a touch.
+    idle_timeout_s: float = Field(default=120.0, ge=15, le=3600)
+
+    @field_validator("pin_hash")
+    @classmethod
+    def _pin_hash_is_usable(cls, value: str) -> str:
+        if value:
+            try:
+                parse_pin_hash(value)
+            except PinError as exc:
+                raise ValueError(str(exc)) from exc
+        return value
+
+
 class KioskConfig(_Section):
     profile: str = "production"
     kiosk: KioskSection = KioskSection()
@@ -115,6 +151,7 @@ class KioskConfig(_Section):
     paths: PathsSection = PathsSection()
     health: HealthSection = HealthSection()
     simulation: SimulationSection = SimulationSection()
+    maintenance: MaintenanceSection = MaintenanceSection()
 
 
 def available_profiles() -> list[str]:
