@@ -13,7 +13,8 @@ import os
 import re
 from dataclasses import dataclass
 
-PIN_RE = re.compile(r"^[0-9]{6,12}$")
+MIN_PIN_DIGITS, MAX_PIN_DIGITS = 6, 12
+PIN_RE = re.compile(rf"^[0-9]{{{MIN_PIN_DIGITS},{MAX_PIN_DIGITS}}}$")
 # 16 MiB of memory and ~50 ms per try: slow for a thief with the config file, quick for a technician.
 DEFAULT_N, DEFAULT_R, DEFAULT_P = 2**14, 8, 1
 _KEY_BYTES = 32
