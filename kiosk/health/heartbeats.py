@@ -28,8 +28,11 @@ def heartbeat_body(results: Sequence[CheckResult], version: str, outbox_pending:
     out-of-service state, the worst level, the outbox depth and the software version."""
     peripherals: dict[str, dict[str, Any]] = {}
     worst = Level.OK
+    out_of_service = False
     for result in results:
-        if result.level is Level.FAULT or (result.level is Level.WARNING and worst is Level.OK):
+        if result.name == "service" and result.level is Level.FAULT:
+            out_of_service = True  # a technician's decision, not a broken device: "offline" below
+        elif result.level is Level.FAULT or (result.level is Level.WARNING and worst is Level.OK):
             worst = result.level
         status = result.context.get("status")
         if result.name in PERIPHERALS and isinstance(status, str):
@@ -39,7 +42,7 @@ def heartbeat_body(results: Sequence[CheckResult], version: str, outbox_pending:
             peripherals[result.name] = peripheral
     return {
         "sent_at": dt.datetime.now(dt.UTC).isoformat(),
-        "overall": _OVERALL[worst],
+        "overall": "offline" if out_of_service and worst is not Level.FAULT else _OVERALL[worst],
         "peripherals": peripherals,
         "outbox_pending": outbox_pending,
         "software_version": version,

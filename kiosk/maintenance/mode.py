@@ -16,6 +16,7 @@ from typing import Literal
 
 from drivers.camera.device import Camera
 from drivers.idcard.device import IdCardReader
+from drivers.idcard.poller import CardPoller
 from kiosk.config import KioskConfig
 from kiosk.documents.printing import DocumentPrinter, ReceiptPrinter
 from kiosk.health.shell_checks import DEVICES
@@ -44,6 +45,17 @@ class MaintenanceDevices:
     face_counter: Callable[[], FaceCounter] | None = None  # loads the detector (on a worker)
     document_printer: DocumentPrinter | None = None
     receipt_printer: ReceiptPrinter | None = None
+
+
+def card_reader_of(poller: CardPoller) -> Callable[[], IdCardReader]:
+    """For :attr:`MaintenanceDevices.card_reader`: the shell's own reader, its poller stopped first (a
+    serial port has one owner). It runs on the test's worker; start the poller again on leaving."""
+
+    def take() -> IdCardReader:
+        poller.stop()
+        return poller.reader
+
+    return take
 
 
 class Maintenance:
@@ -80,9 +92,18 @@ class Maintenance:
 
     @classmethod
     def from_config(
-        cls, cfg: KioskConfig, board: ShellStatusBoard, devices: MaintenanceDevices, **kwargs: object
+        cls,
+        cfg: KioskConfig,
+        board: ShellStatusBoard,
+        devices: MaintenanceDevices,
+        *,
+        on_enter: Callable[[], None] | None = None,
+        on_exit: Callable[[], None] | None = None,
     ) -> Maintenance:
-        return cls(cfg, board, devices, Outbox(cfg.paths.outbox), **kwargs)  # type: ignore[arg-type]
+        """The shell's maintenance, with its own reader of the outbox file and the state published."""
+        maintenance = cls(cfg, board, devices, Outbox(cfg.paths.outbox), on_enter=on_enter, on_exit=on_exit)
+        maintenance.publish()
+        return maintenance
 
     # -- entry and exit ------------------------------------------------------------------------
     def gesture(self) -> HiddenGesture:

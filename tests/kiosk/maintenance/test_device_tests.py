@@ -1,6 +1,8 @@
 """The technician's device tests against the simulators, the outbox view and the log tail."""
 
 import logging
+import queue
+import stat
 import subprocess
 import sys
 import time
@@ -11,6 +13,8 @@ import pytest
 from drivers.camera.device import Camera
 from drivers.camera.simulator import SimulatedCamera
 from drivers.idcard.device import IdCardReader
+from drivers.idcard.poller import CardEvent, CardPlaced, CardPoller, CardRemoved
+from drivers.idcard.simulator import SimulatedReader, demo_cards, register, unregister
 from drivers.printer.escpos.device import ReceiptPrinter
 from drivers.printer.simulator.escpos_engine import SimulatedReceiptPrinter
 from drivers.printer.simulator.escpos_pty import EscPosPty
@@ -24,6 +28,7 @@ from kiosk.maintenance.device_tests import (
     exposure,
     face_counter,
 )
+from kiosk.maintenance.mode import card_reader_of
 from kiosk.maintenance.outbox_view import outbox_rows
 from kiosk.outbox.store import Outbox, State
 from tests.conftest import repo_root
@@ -165,3 +170,52 @@ def test_the_pin_cli_prints_a_config_line() -> None:
         cwd=repo_root(),
     )
     assert (bad.returncode, bad.stderr.strip()) == (2, "maintenance pin: a technician PIN is 6 to 12 digits")
+
+
+def test_the_card_test_borrows_the_shells_reader_from_its_poller(tmp_path: Path) -> None:
+    reader = SimulatedReader(next(iter(demo_cards().values())))
+    url = register("maintenance-poller", reader) + "?pace=0"
+    events: queue.Queue[CardEvent] = queue.Queue()
+    poller = CardPoller(IdCardReader(url), events.put, interval_s=0.05)
+    poller.start()
+    try:
+        assert isinstance(wait_for(events, CardPlaced), CardPlaced)
+        result = check_card_reader(card_reader_of(poller)(), timeout_s=2)
+        assert result.ok
+        assert not poller.reader.is_open  # the test closed it; the poller is stopped
+        poller.start()  # leaving maintenance: the shell polls the reader again
+        reader.remove()
+        assert isinstance(wait_for(events, CardRemoved), CardRemoved)
+        reader.place(next(iter(demo_cards().values())))
+        assert isinstance(wait_for(events, CardPlaced), CardPlaced)
+    finally:
+        poller.stop()
+        unregister("maintenance-poller")
+
+
+def wait_for(events: queue.Queue[CardEvent], kind: type) -> CardEvent:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        event = events.get(timeout=max(0.01, deadline - time.monotonic()))
+        if isinstance(event, kind):
+            return event
+    raise AssertionError(f"no {kind.__name__} within 10 s")
+
+
+def test_the_totp_cli_writes_an_owner_only_secret(tmp_path: Path) -> None:
+    config = tmp_path / "kiosk.toml"
+    config.write_text(
+        f'[paths]\nvar_dir = "{tmp_path / "var"}"\n[kiosk]\ndevice_id = "KIOSK-0042"\n', "utf-8"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "kiosk.maintenance", "totp", "--config", str(config)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=repo_root(),
+    )
+    assert done.returncode == 0, done.stderr
+    secret_file = tmp_path / "var" / "identity" / "maintenance-totp.secret"
+    assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
+    secret = secret_file.read_text().strip()
+    assert f"otpauth://totp/fund-kiosk%3AKIOSK-0042?secret={secret}&" in done.stdout

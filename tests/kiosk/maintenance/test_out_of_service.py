@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from drivers.status import DeviceStatus
 from kiosk.client.transport import BackEndClient, ClientSettings
 from kiosk.config import load_config
 from kiosk.embedded_backend import EmbeddedBackEnd
@@ -14,6 +15,7 @@ from kiosk.health.checks import Level
 from kiosk.health.heartbeats import HeartbeatQueue, heartbeat_body
 from kiosk.health.reporter import Reporter, standard_checks
 from kiosk.health.service_check import ServiceCheck
+from kiosk.health.shell_checks import DeviceCheck
 from kiosk.health.shell_status import ShellStatusBoard, read_shell_status
 from kiosk.maintenance.mode import Maintenance, MaintenanceDevices
 from kiosk.maintenance.service import IN_SERVICE, UNREADABLE, ServiceState, ServiceStateStore
@@ -101,6 +103,13 @@ def test_the_heartbeat_carries_the_reason(tmp_path: Path) -> None:
     results = Reporter([ServiceCheck(board.path)]).run_once()
     body = heartbeat_body(results, "0.1.0", outbox_pending=0)
     assert body["peripherals"]["service"] == {"status": "offline", "detail": "out of service: cleaning"}
+    assert body["overall"] == "offline"  # taken out on purpose: not a hardware error
+    board.device("card_reader", DeviceStatus.NO_DEVICE, "cannot open /dev/ttyUSB0")
+    board.write()
+    both = heartbeat_body(
+        Reporter([ServiceCheck(board.path), DeviceCheck("card_reader", board.path)]).run_once(), "0.1.0", 0
+    )
+    assert both["overall"] == "hardwareError"  # a real fault still shows as one
     script = Script(default=Answer(202, b'{"received_at": "2026-11-28T08:00:00Z", "clock_offset_s": 0.1}'))
     with scripted_server(script) as url:
         queue = HeartbeatQueue(BackEndClient(ClientSettings(base_url=url, device_id="KIOSK-0001")))
@@ -113,6 +122,7 @@ def test_the_heartbeat_carries_the_reason(tmp_path: Path) -> None:
     board.write()
     back = heartbeat_body(Reporter([ServiceCheck(board.path)]).run_once(), "0.1.0", 0)
     assert back["peripherals"]["service"] == {"status": "online", "detail": "in service"}
+    assert back["overall"] == "online"
 
 
 def test_the_reference_back_end_accepts_it(fundcenter: EmbeddedBackEnd, tmp_path: Path) -> None:
@@ -126,3 +136,15 @@ def test_the_reference_back_end_accepts_it(fundcenter: EmbeddedBackEnd, tmp_path
     Reporter([ServiceCheck(board.path)], queue).run_once()
     assert (queue.sent, len(queue)) == (1, 0)
     client.close()
+
+
+def test_the_shell_builds_it_from_its_config_and_the_saved_state_is_published(tmp_path: Path) -> None:
+    first, _ = maintenance(tmp_path / "var")
+    first.set_out_of_service("network")
+    cfg = load_config(tmp_path / "var" / "kiosk.toml")
+    board = ShellStatusBoard(cfg.paths.shell_status, "0.1.0")
+    shell = Maintenance.from_config(cfg, board, MaintenanceDevices())
+    assert board.snapshot().out_of_service == "network"  # published at start, before any technician
+    assert shell.outbox is not None
+    assert shell.outbox_rows() == []
+    shell.outbox.close()
