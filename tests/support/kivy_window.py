@@ -7,6 +7,7 @@ kiosk's own environment (``kiosk.kivy_env``) and font. :func:`tap` presses and r
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +20,18 @@ WIDTH, HEIGHT = 540, 960  # the portrait panel at half size: quick to draw, same
 
 
 def offscreen_window(kivy_home: Path) -> Any:
+    """The window (made on first use). The process environment is restored afterwards, so later tests
+    that start programs of their own (a display, a kiosk in a child process) see the usual one."""
+    saved = dict(os.environ)
     prepare_kivy_environment(kivy_home, offscreen=True)
+    try:
+        return _window()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def _window() -> Any:
     from kivy.config import Config  # Kivy reads the environment at import: imported late on purpose
 
     Config.set("graphics", "width", str(WIDTH))
