@@ -1,6 +1,6 @@
 """The technician's sign-in: a big number pad for the maintenance PIN or a one-time code.
 
-The code is checked on a worker (scrypt takes ~50 ms); the pad says how many tries are left and how
+The code is checked on a worker (scrypt takes 0.05–0.2 s); the pad says how many tries are left and how
 long it is locked. Left alone for a minute it goes back to the attract screen.
 """
 

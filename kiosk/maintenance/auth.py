@@ -65,7 +65,7 @@ class Lockout:
 
 
 class TechnicianAuth:
-    """Checks a code typed on the PIN pad. Call :meth:`try_code` on a worker (scrypt takes ~50 ms)."""
+    """Checks a code typed on the PIN pad. Call :meth:`try_code` on a worker (scrypt takes 0.05–0.2 s)."""
 
     def __init__(
         self,
