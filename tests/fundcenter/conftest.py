@@ -6,8 +6,10 @@ import datetime as dt
 import itertools
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -53,27 +55,41 @@ class ThreadServer:
         return Kiosk(self.url, device_id)
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[ThreadServer]:
-    """create_app on a fresh seeded SQLite database, under uvicorn in a thread, with a manual clock."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'fundcenter.db'}")
+@contextmanager
+def serve_app(data_dir: Path, **uvicorn_options: Any) -> Iterator[ThreadServer]:
+    """create_app on a fresh seeded SQLite database, under uvicorn in a thread, with a manual clock.
+    ``uvicorn_options`` reach uvicorn.Config (``ssl_certfile``/``ssl_keyfile`` serve HTTPS)."""
+    engine = make_engine(f"sqlite:///{data_dir / 'fundcenter.db'}")
     upgrade_schema(engine)
     seed(engine)
     clock = ManualClock()
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'fundcenter.db'}")
+    settings = Settings(database_url=f"sqlite:///{data_dir / 'fundcenter.db'}")
     app = create_app(engine, settings, now=clock)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None, lifespan="off"))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None, lifespan="off", **uvicorn_options)
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:
         thread.join(0.05)
         assert thread.is_alive()
     port = server.servers[0].sockets[0].getsockname()[1]
-    yield ThreadServer(f"http://127.0.0.1:{port}/", engine, clock, tmp_path, app)
-    server.should_exit = True
-    thread.join(10)
-    app.state.context.heartbeats.close()
-    engine.dispose()
+    scheme = "https" if uvicorn_options.get("ssl_certfile") else "http"
+    host = "localhost" if scheme == "https" else "127.0.0.1"
+    try:
+        yield ThreadServer(f"{scheme}://{host}:{port}/", engine, clock, data_dir, app)
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        app.state.context.heartbeats.close()
+        engine.dispose()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[ThreadServer]:
+    """The reference back end over HTTP in a thread, with a manual clock (see :func:`serve_app`)."""
+    with serve_app(tmp_path) as running:
+        yield running
 
 
 def new_kiosk(back_end: EmbeddedBackEnd) -> Kiosk:

@@ -1,0 +1,69 @@
+"""The technician's five steps and the wizard as subcommands: arguments in, library calls, output out."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from kiosk.config import DEFAULT_CONFIG_PATH, ConfigError, KioskConfig, load_config
+from provisioning import enroll
+
+
+def _config_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG_PATH, help="the kiosk's TOML config")
+    parser.add_argument("--profile", help="profile the file is applied over (production, demo)")
+
+
+def _load(args: argparse.Namespace) -> KioskConfig:
+    return load_config(args.config if args.config.is_file() else None, args.profile)
+
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("enroll", help="make the device key, get its certificate from the back end")
+    _config_argument(p)
+    p.add_argument("--token", required=True, help="the one-time enrolment token from the center")
+    p.add_argument("--server", required=True, help="the back end's https:// base URL")
+    p.add_argument("--ca-pin", required=True, help="SPKI pin of the center's CA: sha256:HEX or sha256/BASE64")
+    p.add_argument("--device-id", help="the id the center registered (default: kiosk.device_id)")
+    p.add_argument("--ca-bundle", type=Path, help="the center's CA as a file (default: from the server)")
+    p.add_argument("--json", action="store_true")
+
+
+def _fail(command: str, zh: str, detail: str, code: int) -> int:
+    print(f"{command}: {zh} / {detail}", file=sys.stderr)
+    return code
+
+
+def enroll_command(args: argparse.Namespace) -> int:
+    try:
+        cfg = _load(args)
+    except ConfigError as exc:
+        return _fail("enroll", "配置有误", str(exc), 2)
+    device_id = args.device_id or cfg.kiosk.device_id
+    if device_id == "KIOSK-UNENROLLED":
+        return _fail("enroll", "缺少设备编号", "give --device-id (the id the center registered)", 2)
+    request = enroll.EnrolRequest(
+        server=args.server,
+        token=args.token,
+        pin=args.ca_pin,
+        device_id=device_id,
+        identity_dir=cfg.paths.identity,
+        config=args.config,
+        ca_bundle=args.ca_bundle,
+    )
+    try:
+        done = enroll.enroll(request)
+    except enroll.EnrolError as exc:
+        return _fail("enroll", exc.message_zh, str(exc), exc.exit_code)
+    if args.json:
+        print(json.dumps(done.as_json(), ensure_ascii=False))
+    else:
+        print(f"注册成功 / enrolled: {done.device_id}, certificate {done.fingerprint_sha256}")
+        print(f"valid until {done.not_after:%Y-%m-%d}; identity in {cfg.paths.identity}")
+    return 0
+
+
+HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {"enroll": enroll_command}

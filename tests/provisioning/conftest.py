@@ -1,0 +1,116 @@
+"""Provisioning fixtures: the reference back end over HTTPS (its CA pinned by the technician), and a
+raw TLS listener that records every byte a client sends after the handshake."""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+import ssl
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import trustme
+
+from fundcenter.devices import enrolment
+from kiosk.client.tls import spki_pin
+from tests.fundcenter.conftest import ThreadServer, serve_app
+
+
+@pytest.fixture(scope="session")
+def center_ca() -> trustme.CA:
+    return trustme.CA(organization_name="示范市住房公积金管理中心 provisioning test CA")
+
+
+def pin_of(ca: trustme.CA) -> str:
+    """The pin a technician types: ``sha256:HEX`` of the CA's key."""
+    import base64
+
+    return "sha256:" + base64.b64decode(spki_pin(ca.cert_pem.bytes()).removeprefix("sha256/")).hex()
+
+
+def serving_chain(ca: trustme.CA, folder: Path) -> tuple[Path, Path]:
+    """The leaf for localhost and the CA it chains to, as a server sends them, and the leaf's key."""
+    leaf = ca.issue_cert("localhost", "127.0.0.1")
+    chain, key = folder / "server-chain.pem", folder / "server.key"
+    chain.write_bytes(b"".join(pem.bytes() for pem in leaf.cert_chain_pems) + ca.cert_pem.bytes())
+    leaf.private_key_pem.write_to_path(str(key))
+    return chain, key
+
+
+@dataclass
+class Center:
+    server: ThreadServer
+    pin: str
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def token(self, device_id: str, ttl: dt.timedelta = dt.timedelta(hours=1)) -> str:
+        """A one-time enrolment token, as ``fundcenter device add`` issues it."""
+        return enrolment.register(self.server.engine, device_id, "测试网点", self.server.clock(), ttl)
+
+
+@pytest.fixture
+def center(tmp_path: Path, center_ca: trustme.CA) -> Iterator[Center]:
+    """The reference back end under uvicorn with TLS (certificate from ``center_ca``)."""
+    data = tmp_path / "center"
+    data.mkdir()
+    chain, key = serving_chain(center_ca, data)
+    with serve_app(data, ssl_certfile=str(chain), ssl_keyfile=str(key)) as running:
+        yield Center(running, pin_of(center_ca))
+
+
+@dataclass
+class RawTlsListener:
+    """Accepts TLS connections and records, per connection, every application byte received."""
+
+    context: ssl.SSLContext
+    received: list[bytes] = field(default_factory=list)
+    url: str = ""
+    _sock: socket.socket | None = None
+    _thread: threading.Thread | None = None
+
+    def __enter__(self) -> RawTlsListener:
+        self._sock = socket.create_server(("127.0.0.1", 0))
+        self.url = f"https://localhost:{self._sock.getsockname()[1]}/"
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        assert self._sock is not None
+        self._sock.close()
+        if self._thread is not None:
+            self._thread.join(5)
+
+    def _serve(self) -> None:
+        assert self._sock is not None
+        while True:
+            try:
+                conn, _ = self._sock.accept()
+            except OSError:
+                return
+            data = b""
+            try:
+                with self.context.wrap_socket(conn, server_side=True) as tls:
+                    tls.settimeout(2)
+                    while chunk := tls.recv(65536):
+                        data += chunk
+                        if b"\r\n\r\n" in data:  # a request arrived: answer so the client stops waiting
+                            tls.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n")
+            except (OSError, ssl.SSLError):
+                pass
+            self.received.append(data)
+
+
+@pytest.fixture
+def raw_tls(tmp_path: Path, center_ca: trustme.CA) -> Iterator[RawTlsListener]:
+    chain, key = serving_chain(center_ca, tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(str(chain), str(key))
+    with RawTlsListener(context) as listener:
+        yield listener
