@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.config import DEFAULT_CONFIG_PATH, ConfigError, KioskConfig, load_config
-from provisioning import enroll
+from provisioning import discover, enroll, tables
 
 
 def _config_argument(parser: argparse.ArgumentParser) -> None:
@@ -22,6 +22,13 @@ def _load(args: argparse.Namespace) -> KioskConfig:
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("discover", help="find serial ports, card readers, cameras and printers")
+    _config_argument(p)
+    p.add_argument("--port", action="append", default=[], help="also probe this serial path or URL")
+    p.add_argument("--camera", action="append", default=[], help="also probe this camera source")
+    p.add_argument("--cups-server", action="append", default=[], help="also list this cupsd (host:port)")
+    p.add_argument("--by-id-dir", type=Path, default=discover.BY_ID_DIR, help=argparse.SUPPRESS)
+    p.add_argument("--json", action="store_true")
     p = sub.add_parser("enroll", help="make the device key, get its certificate from the back end")
     _config_argument(p)
     p.add_argument("--token", required=True, help="the one-time enrolment token from the center")
@@ -66,4 +73,22 @@ def enroll_command(args: argparse.Namespace) -> int:
     return 0
 
 
-HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {"enroll": enroll_command}
+def discover_command(args: argparse.Namespace) -> int:
+    try:
+        cfg = _load(args)
+    except ConfigError as exc:
+        return _fail("discover", "配置有误", str(exc), 2)
+    found = discover.discover(
+        cfg, ports=args.port, cameras=args.camera, cups_servers=args.cups_server, by_id_dir=args.by_id_dir
+    )
+    if args.json:
+        print(found.dumps())
+    else:
+        tables.print_discovery(found)
+    return 0
+
+
+HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "discover": discover_command,
+    "enroll": enroll_command,
+}

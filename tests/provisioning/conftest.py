@@ -14,6 +14,10 @@ from pathlib import Path
 import pytest
 import trustme
 
+from drivers.idcard.simulator import PtySimulator, SimulatedReader, sample_cards
+from drivers.printer.simulator.cupsd import PrivateCupsd
+from drivers.printer.simulator.escpos_engine import SimulatedReceiptPrinter
+from drivers.printer.simulator.escpos_pty import EscPosPty
 from fundcenter.devices import enrolment
 from kiosk.client.tls import spki_pin
 from tests.fundcenter.conftest import ThreadServer, serve_app
@@ -114,3 +118,62 @@ def raw_tls(tmp_path: Path, center_ca: trustme.CA) -> Iterator[RawTlsListener]:
     context.load_cert_chain(str(chain), str(key))
     with RawTlsListener(context) as listener:
         yield listener
+
+
+FACES = Path(__file__).resolve().parents[1] / "fixtures" / "faces"
+READER_BY_ID = "usb-1a86_USB_Serial_CH340-if00-port0"
+PRINTER_BY_ID = "usb-0fe6_ESCPOS_Thermal_Printer_0123-if00"
+
+
+@dataclass
+class Rig:
+    """A kiosk's peripherals on their simulators: the card reader and the receipt printer on ptys
+    named under a by-id folder, a camera playing a photo, a private cupsd with the A4 queue."""
+
+    by_id: Path
+    reader: SimulatedReader
+    receipt: SimulatedReceiptPrinter
+    cupsd: PrivateCupsd
+    camera: str
+    config: Path
+
+    @property
+    def reader_port(self) -> str:
+        return str(self.by_id / READER_BY_ID)
+
+    @property
+    def receipt_port(self) -> str:
+        return str(self.by_id / PRINTER_BY_ID)
+
+
+@pytest.fixture
+def rig(tmp_path: Path) -> Iterator[Rig]:
+    by_id = tmp_path / "by-id"
+    by_id.mkdir()
+    reader = SimulatedReader(card=sample_cards()["resident"])
+    receipt = SimulatedReceiptPrinter()
+    camera = f"camsim://{FACES / 'obama_1.jpg'}?fps=30"
+    with (
+        PtySimulator(reader, link=by_id / READER_BY_ID, pace=False),
+        EscPosPty(receipt) as printer_pty,
+        PrivateCupsd(tmp_path / "cups") as cupsd,
+    ):
+        (by_id / PRINTER_BY_ID).symlink_to(printer_pty.path)
+        config = tmp_path / "kiosk.toml"
+        config.write_text(
+            f"""[kiosk]
+device_id = "KIOSK-0201"
+[card_reader]
+port = "{by_id / READER_BY_ID}"
+[camera]
+source = "{camera}"
+[printers]
+cups_queue = "kiosk-a4"
+cups_server = "{cupsd.server}"
+receipt_port = "{by_id / PRINTER_BY_ID}"
+[paths]
+var_dir = "{tmp_path / "var"}"
+""",
+            "utf-8",
+        )
+        yield Rig(by_id, reader, receipt, cupsd, camera, config)
