@@ -49,20 +49,29 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _outbox_sender(cfg: KioskConfig, interval_s: float) -> int:
-    """The outbox's own service: the shell submits at the screen, this delivers whatever is left."""
+    """The outbox's own service: the shell submits at the screen, this delivers whatever is left.
+    SIGTERM lets the pass in progress finish (an item cut short stays open under its key)."""
     import signal
+    import threading
 
     from kiosk.client.factory import client_from_config
     from kiosk.outbox.sender import OutboxSender
     from kiosk.outbox.store import Outbox
 
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    signal.signal(signal.SIGINT, lambda *_: stopping.set())
     outbox = Outbox(cfg.paths.outbox)
     sender = OutboxSender(outbox, client_from_config(cfg))
-    signal.signal(signal.SIGTERM, lambda *_: sender.stop())
-    signal.signal(signal.SIGINT, lambda *_: sender.stop())
     log.info("outbox sender: %s every %.1f s", cfg.paths.outbox, interval_s)
-    sender.run(interval_s)
+    while not stopping.is_set():
+        try:
+            sender.drain_once()
+        except Exception:  # a bug must not end delivery for good; logged with its trace
+            log.exception("outbox pass failed")
+        stopping.wait(interval_s)
     outbox.close()
+    log.info("outbox sender stopped")
     return 0
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.config import DEFAULT_CONFIG_PATH, ConfigError, KioskConfig, load_config
-from provisioning import discover, enroll, tables
+from provisioning import discover, enroll, install, tables
 
 
 def _config_argument(parser: argparse.ArgumentParser) -> None:
@@ -29,6 +29,13 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("--cups-server", action="append", default=[], help="also list this cupsd (host:port)")
     p.add_argument("--by-id-dir", type=Path, default=discover.BY_ID_DIR, help=argparse.SUPPRESS)
     p.add_argument("--json", action="store_true")
+    p = sub.add_parser("install", help="install the config, the services and the udev rule")
+    p.add_argument("--root", type=Path, default=Path("/"), help="install under this folder (tests, images)")
+    p.add_argument("--config", type=Path, help="the config to install (default: keep the installed one)")
+    p.add_argument("--prefix", type=Path, default=Path(sys.prefix), help="the kiosk's virtualenv")
+    p.add_argument("--user", default="kiosk", help="the account the services run as")
+    p.add_argument("--no-discover", action="store_true", help="do not probe devices for the udev rule")
+    p.add_argument("--by-id-dir", type=Path, default=discover.BY_ID_DIR, help=argparse.SUPPRESS)
     p = sub.add_parser("enroll", help="make the device key, get its certificate from the back end")
     _config_argument(p)
     p.add_argument("--token", required=True, help="the one-time enrolment token from the center")
@@ -88,7 +95,28 @@ def discover_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def install_command(args: argparse.Namespace) -> int:
+    source = args.config
+    target = install.InstallPlan().config_path
+    try:
+        cfg = load_config(source or (args.root / target.relative_to("/")))
+        found = None if args.no_discover else discover.discover(cfg, by_id_dir=args.by_id_dir)
+        done = install.install(
+            install.InstallPlan(
+                root=args.root, config_source=source, prefix=args.prefix, user=args.user, discovery=found
+            )
+        )
+    except (ConfigError, ValueError, OSError) as exc:
+        return _fail("install", "安装失败", str(exc), 2)
+    print(f"config: {done.config}")
+    for unit in done.units:
+        print(f"unit:   {unit}")
+    print(f"udev:   {done.udev_rule}")
+    return 0
+
+
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "discover": discover_command,
     "enroll": enroll_command,
+    "install": install_command,
 }

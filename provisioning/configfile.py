@@ -37,9 +37,14 @@ def merged(base: Mapping[str, Any], changes: Mapping[str, Mapping[str, Any]]) ->
 
 def update(path: Path, changes: Mapping[str, Mapping[str, Any]], profile: str | None = None) -> KioskConfig:
     """Apply ``{section: {key: value}}`` to the file at ``path`` (created if missing); returns the result."""
-    data = merged(read(path), changes)
+    return write(path, merged(read(path), changes), profile)
+
+
+def write(path: Path, data: Mapping[str, Any], profile: str | None = None) -> KioskConfig:
+    """Replace the file at ``path`` with ``data``, once it loads as a config."""
     text = HEADER + tomli_w.dumps(_plain(data))
     check = path.with_name(f".{path.name}.check")
+    path.parent.mkdir(parents=True, exist_ok=True)
     try:
         check.write_text(text, "utf-8")
         cfg = load_config(check, profile)
