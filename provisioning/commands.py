@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.config import DEFAULT_CONFIG_PATH, ConfigError, KioskConfig, load_config
-from provisioning import discover, enroll, install, tables
+from provisioning import discover, enroll, install, records, selftest, tables
 
 
 def _config_argument(parser: argparse.ArgumentParser) -> None:
@@ -28,6 +28,12 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("--camera", action="append", default=[], help="also probe this camera source")
     p.add_argument("--cups-server", action="append", default=[], help="also list this cupsd (host:port)")
     p.add_argument("--by-id-dir", type=Path, default=discover.BY_ID_DIR, help=argparse.SUPPRESS)
+    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("selftest", help="test every configured device and the link to the back end")
+    _config_argument(p)
+    p.add_argument("--card-timeout", type=float, default=15.0, help="seconds to wait for a test card")
+    p.add_argument("--no-face", action="store_true", help="skip face detection on the camera frame")
+    p.add_argument("--only", action="append", help="run only these checks (card_reader, camera, …)")
     p.add_argument("--json", action="store_true")
     p = sub.add_parser("install", help="install the config, the services and the udev rule")
     p.add_argument("--root", type=Path, default=Path("/"), help="install under this folder (tests, images)")
@@ -88,11 +94,27 @@ def discover_command(args: argparse.Namespace) -> int:
     found = discover.discover(
         cfg, ports=args.port, cameras=args.camera, cups_servers=args.cups_server, by_id_dir=args.by_id_dir
     )
+    records.save(cfg, "discover", found.as_json())
     if args.json:
         print(found.dumps())
     else:
         tables.print_discovery(found)
     return 0
+
+
+def selftest_command(args: argparse.Namespace) -> int:
+    try:
+        cfg = _load(args)
+    except ConfigError as exc:
+        return _fail("selftest", "配置有误", str(exc), 2)
+    options = selftest.SelftestOptions(card_timeout_s=args.card_timeout, detect_face=not args.no_face)
+    results = selftest.run_all(cfg, options, set(args.only) if args.only else None)
+    records.save(cfg, "selftest", [r.as_json() for r in results])
+    if args.json:
+        print(json.dumps([r.as_json() for r in results], ensure_ascii=False, indent=2))
+    else:
+        tables.print_selftest(results)
+    return 0 if selftest.passed(results) else 1
 
 
 def install_command(args: argparse.Namespace) -> int:
@@ -119,4 +141,5 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "discover": discover_command,
     "enroll": enroll_command,
     "install": install_command,
+    "selftest": selftest_command,
 }

@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from provisioning.discover import Discovery
+from provisioning.selftest import Result
 
 
 def console() -> Console:
@@ -43,3 +44,17 @@ def print_discovery(found: Discovery, out: Console | None = None) -> None:
             q.name, q.server, q.device_uri, q.state, q.paper, "yes" if q.ready else f"no {q.detail}"
         )
     out.print(queues)
+
+
+def print_selftest(results: list[Result], out: Console | None = None) -> None:
+    out = out or console()
+    table = Table(title="自检 / self-test", title_justify="left")
+    for column in ("check", "device", "result", "reason", "fix to try / 处理建议"):
+        table.add_column(column, overflow="fold")
+    for r in results:
+        verdict = (
+            "[dim]skipped[/]" if r.skipped else "[green]PASS 通过[/]" if r.passed else "[red]FAIL 未通过[/]"
+        )
+        fix = f"{r.fix.zh}\n{r.fix.en}" if r.fix else ""
+        table.add_row(r.check, r.device, verdict, r.reason, fix)
+    out.print(table)
