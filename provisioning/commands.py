@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.config import DEFAULT_CONFIG_PATH, ConfigError, KioskConfig, load_config
-from provisioning import discover, enroll, install, records, selftest, tables
+from provisioning import discover, enroll, install, records, report, selftest, tables
 
 
 def _config_argument(parser: argparse.ArgumentParser) -> None:
@@ -35,6 +35,11 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("--no-face", action="store_true", help="skip face detection on the camera frame")
     p.add_argument("--only", action="append", help="run only these checks (card_reader, camera, …)")
     p.add_argument("--json", action="store_true")
+    p = sub.add_parser("report", help="write the installation report (JSON and PDF with a QR code)")
+    _config_argument(p)
+    p.add_argument("--technician", required=True, help="the technician's name and staff number")
+    p.add_argument("--out", type=Path, help="folder for the report (default: <var_dir>/provisioning)")
+    p.add_argument("--json", action="store_true", help="also print the report as JSON")
     p = sub.add_parser("install", help="install the config, the services and the udev rule")
     p.add_argument("--root", type=Path, default=Path("/"), help="install under this folder (tests, images)")
     p.add_argument("--config", type=Path, help="the config to install (default: keep the installed one)")
@@ -117,6 +122,20 @@ def selftest_command(args: argparse.Namespace) -> int:
     return 0 if selftest.passed(results) else 1
 
 
+def report_command(args: argparse.Namespace) -> int:
+    try:
+        cfg = _load(args)
+    except ConfigError as exc:
+        return _fail("report", "配置有误", str(exc), 2)
+    built = report.build(cfg, args.technician)
+    json_path, pdf_path = report.write(built, args.out or records.folder(cfg))
+    if args.json:
+        print(json.dumps(built.as_json(), ensure_ascii=False, indent=2))
+    else:
+        print(f"report: {pdf_path}\n        {json_path}\nrecord: {built.record_url}")
+    return 0
+
+
 def install_command(args: argparse.Namespace) -> int:
     source = args.config
     target = install.InstallPlan().config_path
@@ -141,5 +160,6 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "discover": discover_command,
     "enroll": enroll_command,
     "install": install_command,
+    "report": report_command,
     "selftest": selftest_command,
 }
