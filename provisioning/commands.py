@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.config import DEFAULT_CONFIG_PATH, ConfigError, KioskConfig, load_config
-from provisioning import discover, enroll, install, records, report, selftest, tables
+from provisioning import discover, enroll, install, records, report, selftest, tables, wizard
 
 
 def _config_argument(parser: argparse.ArgumentParser) -> None:
@@ -40,6 +40,10 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("--technician", required=True, help="the technician's name and staff number")
     p.add_argument("--out", type=Path, help="folder for the report (default: <var_dir>/provisioning)")
     p.add_argument("--json", action="store_true", help="also print the report as JSON")
+    p = sub.add_parser("wizard", help="walk discover, selftest, enroll, install and report")
+    p.add_argument("--answers", type=Path, help="TOML answers (see provisioning/wizard.py)")
+    p.add_argument("--non-interactive", action="store_true", help="ask nothing: every answer from --answers")
+    p.add_argument("--by-id-dir", type=Path, default=discover.BY_ID_DIR, help=argparse.SUPPRESS)
     p = sub.add_parser("install", help="install the config, the services and the udev rule")
     p.add_argument("--root", type=Path, default=Path("/"), help="install under this folder (tests, images)")
     p.add_argument("--config", type=Path, help="the config to install (default: keep the installed one)")
@@ -136,6 +140,18 @@ def report_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def wizard_command(args: argparse.Namespace) -> int:
+    if args.non_interactive and args.answers is None:
+        return _fail("wizard", "缺少应答文件", "--non-interactive needs --answers FILE", 2)
+    try:
+        answers = wizard.Answers.from_toml(args.answers) if args.answers else wizard.Answers()
+    except wizard.AnswersError as exc:
+        return _fail("wizard", "应答文件有误", str(exc), 2)
+    out = tables.console()
+    asker = wizard.NoAsker() if args.non_interactive else wizard.RichAsker(out)
+    return wizard.Wizard(answers, asker, out, by_id_dir=args.by_id_dir).run()
+
+
 def install_command(args: argparse.Namespace) -> int:
     source = args.config
     target = install.InstallPlan().config_path
@@ -162,4 +178,5 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "install": install_command,
     "report": report_command,
     "selftest": selftest_command,
+    "wizard": wizard_command,
 }

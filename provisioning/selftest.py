@@ -331,6 +331,9 @@ DEVICE_CHECKS: tuple[tuple[str, Check, Callable[[KioskConfig], str]], ...] = (
 )
 
 
+DEVICES = tuple(name for name, _, _ in DEVICE_CHECKS)
+
+
 def run_all(
     cfg: KioskConfig, options: SelftestOptions | None = None, only: set[str] | None = None
 ) -> list[Result]:
