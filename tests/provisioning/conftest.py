@@ -3,6 +3,7 @@ raw TLS listener that records every byte a client sends after the handshake."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import socket
 import ssl
@@ -77,6 +78,13 @@ class RawTlsListener:
     url: str = ""
     _sock: socket.socket | None = None
     _thread: threading.Thread | None = None
+    _done: threading.Condition = field(default_factory=threading.Condition)
+
+    def connections(self, count: int, timeout_s: float = 10.0) -> list[bytes]:
+        """What the first ``count`` connections sent, once they have ended."""
+        with self._done:
+            assert self._done.wait_for(lambda: len(self.received) >= count, timeout_s), self.received
+            return list(self.received)
 
     def __enter__(self) -> RawTlsListener:
         self._sock = socket.create_server(("127.0.0.1", 0))
@@ -87,6 +95,8 @@ class RawTlsListener:
 
     def __exit__(self, *_: object) -> None:
         assert self._sock is not None
+        with contextlib.suppress(OSError):
+            self._sock.shutdown(socket.SHUT_RDWR)  # wakes the accept() below
         self._sock.close()
         if self._thread is not None:
             self._thread.join(5)
@@ -108,7 +118,9 @@ class RawTlsListener:
                             tls.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n")
             except (OSError, ssl.SSLError):
                 pass
-            self.received.append(data)
+            with self._done:
+                self.received.append(data)
+                self._done.notify_all()
 
 
 @pytest.fixture
