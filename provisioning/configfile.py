@@ -42,16 +42,25 @@ def update(path: Path, changes: Mapping[str, Mapping[str, Any]], profile: str | 
 
 def write(path: Path, data: Mapping[str, Any], profile: str | None = None) -> KioskConfig:
     """Replace the file at ``path`` with ``data``, once it loads as a config."""
-    text = HEADER + tomli_w.dumps(_plain(data))
-    check = path.with_name(f".{path.name}.check")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        check.write_text(text, "utf-8")
-        cfg = load_config(check, profile)
-    finally:
-        check.unlink(missing_ok=True)
+    text, cfg = _checked(path, data, profile)
     write_atomic(path, text.encode("utf-8"), 0o644)
     return cfg
+
+
+def check(path: Path, changes: Mapping[str, Mapping[str, Any]], profile: str | None = None) -> KioskConfig:
+    """What :func:`update` would make of the file, without writing it (raises ConfigError)."""
+    return _checked(path, merged(read(path), changes), profile)[1]
+
+
+def _checked(path: Path, data: Mapping[str, Any], profile: str | None) -> tuple[str, KioskConfig]:
+    text = HEADER + tomli_w.dumps(_plain(data))
+    trial = path.with_name(f".{path.name}.check")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        trial.write_text(text, "utf-8")
+        return text, load_config(trial, profile)
+    finally:
+        trial.unlink(missing_ok=True)
 
 
 def _plain(value: Any) -> Any:

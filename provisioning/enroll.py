@@ -19,6 +19,7 @@ import socket
 import ssl
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from cryptography import x509
@@ -30,6 +31,7 @@ from kiosk.client import errors
 from kiosk.client.api import FundCenterApi
 from kiosk.client.tls import TrustSettings, normalise_pin, spki_pin
 from kiosk.client.transport import BackEndClient, ClientSettings
+from kiosk.config import ConfigError
 from provisioning import configfile, identity
 from provisioning.identity import DeviceIdentity
 
@@ -154,6 +156,19 @@ def enroll(request: EnrolRequest, now: dt.datetime | None = None) -> DeviceIdent
         raise EnrolError(str(exc)) from exc
     if urlsplit(request.server).scheme != "https":
         raise EnrolError("enrolment needs an https:// server, so that its pin can be checked")
+    changes: dict[str, dict[str, Any]] = {
+        "kiosk": {"device_id": request.device_id},
+        "back_end": {
+            "url": request.server,
+            "ca_bundle": str(request.identity_dir / identity.CENTER_CA),
+            "pins": [pin],
+        },
+    }
+    if request.config is not None:
+        try:  # before the token is spent: a config that would not load stops here
+            configfile.check(request.config, changes)
+        except ConfigError as exc:
+            raise EnrolError(str(exc)) from exc
     if request.ca_bundle is None:
         anchor_pem = pinned_anchor(fetch_chain(request.server, request.timeout_s), pin).public_bytes(
             serialization.Encoding.PEM
@@ -175,17 +190,7 @@ def enroll(request: EnrolRequest, now: dt.datetime | None = None) -> DeviceIdent
         raise
     identity.activate(request.identity_dir, generation)
     if request.config is not None:
-        configfile.update(
-            request.config,
-            {
-                "kiosk": {"device_id": request.device_id},
-                "back_end": {
-                    "url": request.server,
-                    "ca_bundle": str(request.identity_dir / identity.CENTER_CA),
-                    "pins": [pin],
-                },
-            },
-        )
+        configfile.update(request.config, changes)
     enrolled = identity.load(request.identity_dir)
     if enrolled is None:  # cannot happen after activate(); keeps the type checker honest
         raise EnrolError("the new identity cannot be read back")

@@ -3,7 +3,7 @@
 It carries the device identity and its certificate's fingerprint, every peripheral with its serial
 (the USB serial number, the stable name, the card reader's SAM id) and its self-test result, the
 technician and the time, and a QR code that opens the device's record in the back end
-(``GET /v1/devices/{id}``), where anyone holding the paper can check that the certificate matches.
+(``GET /v1/devices/{id}/record``), where anyone holding the paper can check that the certificate matches.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ class InstallationReport:
 
 
 def record_url(cfg: KioskConfig, device_id: str) -> str:
-    return urljoin(str(cfg.back_end.url), f"v1/devices/{quote(device_id, safe='')}")
+    return urljoin(str(cfg.back_end.url), f"v1/devices/{quote(device_id, safe='')}/record")
 
 
 def _peripherals(found: dict[str, Any] | None, checks: list[dict[str, Any]]) -> list[Peripheral]:

@@ -82,7 +82,7 @@ class DeviceRecord(BaseModel):
     revoked_at: dt.datetime | None
 
 
-@router.get("/{device_id}", responses=responses(Code.NOT_FOUND))
+@router.get("/{device_id}/record", responses=responses(Code.NOT_FOUND))
 def device_record(
     device_id: str = Path(pattern=enrolment.DEVICE_ID.pattern),
     ctx: Context = Depends(context),  # noqa: B008

@@ -97,7 +97,7 @@ def test_registered_but_not_enrolled_device_is_refused(fundcenter: EmbeddedBackE
 
 def test_a_device_record_is_public_and_says_no_secret(server: ThreadServer) -> None:
     kiosk = server.kiosk()
-    record = requests.get(f"{server.url}v1/devices/{kiosk.device_id}", timeout=TIMEOUT)
+    record = requests.get(f"{server.url}v1/devices/{kiosk.device_id}/record", timeout=TIMEOUT)
     assert record.status_code == 200
     body = record.json()
     assert (body["device_id"], body["status"], body["location"]) == (kiosk.device_id, "active", "test hall")
@@ -111,5 +111,5 @@ def test_a_device_record_is_public_and_says_no_secret(server: ThreadServer) -> N
         "spki_sha256",
         "revoked_at",
     }
-    missing = requests.get(f"{server.url}v1/devices/KIOSK-NONE", timeout=TIMEOUT)
+    missing = requests.get(f"{server.url}v1/devices/KIOSK-NONE/record", timeout=TIMEOUT)
     assert (missing.status_code, missing.json()["code"]) == (404, "not_found")

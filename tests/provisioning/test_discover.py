@@ -61,3 +61,11 @@ def test_discover_command_json_and_table(rig: Rig, capsys: pytest.CaptureFixture
     table = capsys.readouterr().out
     assert READER_BY_ID in table
     assert "kiosk-a4" in table
+
+
+def test_udev_is_asked_where_libudev_is() -> None:
+    """pyudev and libudev are installed by the project: udev answers (here perhaps with no USB port,
+    as in a container), and only real serial devices come back, never virtual consoles."""
+    ports = discover._udev_serial_ports()
+    assert ports is not None
+    assert all(p.device.startswith("/dev/tty") and (p.by_id or p.vendor_id or p.model) for p in ports)

@@ -137,3 +137,12 @@ def test_enroll_command(center: Center, tmp_path: Path, capsys: pytest.CaptureFi
     assert (tmp_path / "var" / "identity" / "device.pem").is_file()
     assert main([*argv, "--device-id", "KIOSK-0103", "--token", token]) == 4
     assert "已使用" in capsys.readouterr().err
+
+
+def test_a_config_that_would_not_load_stops_before_the_token_is_spent(center: Center, tmp_path: Path) -> None:
+    (tmp_path / "kiosk.toml").write_text("[display]\nwidth = 10\n", "utf-8")  # broken before we came
+    token = center.token("KIOSK-0104")
+    with pytest.raises(EnrolError, match=r"display\.width"):
+        enroll(request(center, tmp_path, token, "KIOSK-0104"))
+    assert stored_certificate(center, "KIOSK-0104") is None
+    enroll(request(center, tmp_path / "fresh", token, "KIOSK-0104"))  # the token still works

@@ -55,7 +55,7 @@ def test_the_report_qr_opens_the_devices_record(rig: Rig, center: Center, tmp_pa
     json_path, pdf_path = report.write(built, tmp_path / "out")
 
     url = qr_in(pdf_path, tmp_path)
-    assert url == f"{center.url}v1/devices/KIOSK-0301" == built.record_url
+    assert url == f"{center.url}v1/devices/KIOSK-0301/record" == built.record_url
     record = requests.get(url, verify=str(cfg.paths.identity / "center-ca.pem"), timeout=30).json()
     assert record["certificate_serial"] == done.serial
     assert record["status"] == "active"
