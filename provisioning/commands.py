@@ -22,6 +22,7 @@ def _load(args: argparse.Namespace) -> KioskConfig:
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    # in the order a technician runs them
     p = sub.add_parser("discover", help="find serial ports, card readers, cameras and printers")
     _config_argument(p)
     p.add_argument("--port", action="append", default=[], help="also probe this serial path or URL")
@@ -35,6 +36,21 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("--no-face", action="store_true", help="skip face detection on the camera frame")
     p.add_argument("--only", action="append", help="run only these checks (card_reader, camera, …)")
     p.add_argument("--json", action="store_true")
+    p = sub.add_parser("enroll", help="make the device key, get its certificate from the back end")
+    _config_argument(p)
+    p.add_argument("--token", required=True, help="the one-time enrolment token from the center")
+    p.add_argument("--server", required=True, help="the back end's https:// base URL")
+    p.add_argument("--ca-pin", required=True, help="SPKI pin of the center's CA: sha256:HEX or sha256/BASE64")
+    p.add_argument("--device-id", help="the id the center registered (default: kiosk.device_id)")
+    p.add_argument("--ca-bundle", type=Path, help="the center's CA as a file (default: from the server)")
+    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("install", help="install the config, the services and the udev rule")
+    p.add_argument("--root", type=Path, default=Path("/"), help="install under this folder (tests, images)")
+    p.add_argument("--config", type=Path, help="the config to install (default: keep the installed one)")
+    p.add_argument("--prefix", type=Path, default=Path(sys.prefix), help="the kiosk's virtualenv")
+    p.add_argument("--user", default="kiosk", help="the account the services run as")
+    p.add_argument("--no-discover", action="store_true", help="do not probe devices for the udev rule")
+    p.add_argument("--by-id-dir", type=Path, default=discover.BY_ID_DIR, help=argparse.SUPPRESS)
     p = sub.add_parser("report", help="write the installation report (JSON and PDF with a QR code)")
     _config_argument(p)
     p.add_argument("--technician", required=True, help="the technician's name and staff number")
@@ -44,21 +60,6 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("--answers", type=Path, help="TOML answers (see provisioning/wizard.py)")
     p.add_argument("--non-interactive", action="store_true", help="ask nothing: every answer from --answers")
     p.add_argument("--by-id-dir", type=Path, default=discover.BY_ID_DIR, help=argparse.SUPPRESS)
-    p = sub.add_parser("install", help="install the config, the services and the udev rule")
-    p.add_argument("--root", type=Path, default=Path("/"), help="install under this folder (tests, images)")
-    p.add_argument("--config", type=Path, help="the config to install (default: keep the installed one)")
-    p.add_argument("--prefix", type=Path, default=Path(sys.prefix), help="the kiosk's virtualenv")
-    p.add_argument("--user", default="kiosk", help="the account the services run as")
-    p.add_argument("--no-discover", action="store_true", help="do not probe devices for the udev rule")
-    p.add_argument("--by-id-dir", type=Path, default=discover.BY_ID_DIR, help=argparse.SUPPRESS)
-    p = sub.add_parser("enroll", help="make the device key, get its certificate from the back end")
-    _config_argument(p)
-    p.add_argument("--token", required=True, help="the one-time enrolment token from the center")
-    p.add_argument("--server", required=True, help="the back end's https:// base URL")
-    p.add_argument("--ca-pin", required=True, help="SPKI pin of the center's CA: sha256:HEX or sha256/BASE64")
-    p.add_argument("--device-id", help="the id the center registered (default: kiosk.device_id)")
-    p.add_argument("--ca-bundle", type=Path, help="the center's CA as a file (default: from the server)")
-    p.add_argument("--json", action="store_true")
 
 
 def _fail(command: str, zh: str, detail: str, code: int) -> int:
