@@ -1,41 +1,34 @@
 """``kiosk-provision selftest``: every configured device once, as a member's session would use it.
 
-Each check returns pass or fail with the reason and the fix to try, in Chinese and English; a device
-the config leaves out ("" port or queue) is skipped, not failed. The checks run the drivers and the
-kiosk's own client, so a pass here is a pass for the shell.
+The device tests are the maintenance screen's (:mod:`kiosk.maintenance.device_tests`): a card read
+(shown masked), a camera frame's size, rate, exposure and faces, an A4 test page, a test receipt.
+This adds the verdict a technician needs in the field (pass or fail, the reason, the fix to try in
+Chinese and English), the card reader's SAM id for the report, and the link: the back end through
+the kiosk's own client, and the clock against its ``Date``. A device the config leaves out ("" port
+or queue) is skipped, not failed.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import tempfile
-import time
+import contextlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
-import numpy as np
-from reportlab.lib.pagesizes import A4
-from reportlab.pdfgen import canvas
-
+from drivers.camera.device import Camera
 from drivers.camera.sources import frame_source
 from drivers.camera.transport import SourceUnavailable
 from drivers.idcard import errors as idcard_errors
 from drivers.idcard.device import IdCardReader
-from drivers.printer import errors as printer_errors
 from drivers.printer.cups.device import CupsDocumentPrinter
 from drivers.printer.cups.transport import CupsQueue
 from drivers.printer.escpos.device import ReceiptPrinter
-from drivers.printer.escpos.protocol import Receipt
 from kiosk.backend_probe import probe_back_end
 from kiosk.client.factory import client_from_config
 from kiosk.config import ConfigError, KioskConfig
 from kiosk.health.checks import Level
 from kiosk.health.link_checks import ClockOffset
-from kiosk.identity.quality import QualityPolicy
-from kiosk.masking import mask_id_number, mask_name
-from provisioning.pdf import cjk_font
-from provisioning.read_card import wait_and_read
+from kiosk.maintenance import device_tests
+from kiosk.maintenance.device_tests import DeviceTestResult
 
 
 @dataclass(frozen=True)
@@ -61,211 +54,112 @@ class Result:
 @dataclass(frozen=True)
 class SelftestOptions:
     card_timeout_s: float = 15.0
-    frames: int = 10
+    frames: int = 10  # frames to wait for before judging one (the rate is measured over them)
+    frame_timeout_s: float = 3.0
     detect_face: bool = True
     clock_tolerance_s: float = 30.0
 
 
-# What a reader failure means and what to try, most specific first (subclasses before their roots).
-_READER_FIXES: tuple[tuple[type[idcard_errors.IdCardError], Fix], ...] = (
-    (
-        idcard_errors.ReaderUnavailable,
-        Fix(
-            "检查读卡器的 USB 线和电源，再运行 discover",
-            "check the reader's USB cable and power, then run discover",
-        ),
+# The maintenance tests' outcome codes: what they mean for a technician and what to try.
+_CABLE = Fix("检查 USB 线和电源，再运行 discover", "check the USB cable and power, then run discover")
+_BAUD = Fix("检查波特率设置与串口线", "check the baud rate and the serial cable")
+_CARD = Fix("换一张测试卡再试", "try another test card")
+_OUTCOMES: dict[str, tuple[str, Fix | None]] = {
+    "card_read": ("read a test card", None),
+    "no_card": (
+        "no card within {seconds} s",
+        Fix("把测试身份证平放在读卡区", "lay a test ID card flat on the reader"),
     ),
-    (idcard_errors.NoCard, Fix("把测试身份证平放在读卡区", "lay a test ID card flat on the reader")),
-    (
-        idcard_errors.SamFailure,
-        Fix(
-            "读卡器安全模块故障，请联系厂商更换",
-            "the reader's SAM failed: have the vendor replace the reader",
-        ),
+    "reader_unavailable": ("", _CABLE),
+    "reader_silent": ("", _BAUD),
+    "sam_failed": (
+        "",
+        Fix("读卡器安全模块故障，请联系厂商更换", "the reader's SAM failed: have the vendor replace it"),
     ),
-    (idcard_errors.ReaderTimeout, Fix("检查波特率设置与串口线", "check the baud rate and the serial cable")),
-    (idcard_errors.FrameError, Fix("检查波特率设置与串口线", "check the baud rate and the serial cable")),
-    (idcard_errors.IdCardError, Fix("换一张测试卡再试", "try another test card")),
-)
+    "card_unreadable": ("", _CARD),
+    "no_frame": ("no frame ({state})", _CABLE),
+    "dark": (
+        "too dark (mean grey {brightness})",
+        Fix("打开补光灯或调整摄像头曝光", "turn on the fill light or raise the exposure"),
+    ),
+    "bright": (
+        "overexposed (mean grey {brightness})",
+        Fix("避开直射光或降低曝光", "keep direct light off the lens or lower the exposure"),
+    ),
+    "printed": ("printed", None),
+}
+
+
+def _judged(check: str, device: str, result: DeviceTestResult, **detail: object) -> Result:
+    code = result.code
+    if result.device == "camera" and result.ok and result.values.get("exposure") in ("dark", "bright"):
+        code = result.values["exposure"]  # a frame came, but a face could not be checked in it
+    template, fix = _OUTCOMES.get(code, ("", None))
+    if code == "print_failed":
+        message = result.values.get("message") or "打印机故障"
+        fix = Fix(
+            f"{message}；排除后重试", "clear the fault (paper, cover, jam), re-enable the printer, retry"
+        )
+    reason = template.format(**result.values) if template else result.detail
+    values: dict[str, object] = {**result.values, **detail}
+    return Result(
+        check, device, code in ("card_read", "frame", "frame_faces", "printed"), reason, fix, values
+    )
 
 
 def card_reader(cfg: KioskConfig, options: SelftestOptions) -> Result:
     port = cfg.card_reader.port
     reader = IdCardReader(port, baudrate=cfg.card_reader.baudrate)
-    try:
+    sam_id = ""
+    with contextlib.suppress(idcard_errors.IdCardError):  # the test below says what is wrong
         reader.open()
-        sam = reader.sam_id()
-        record = wait_and_read(reader, options.card_timeout_s)
-    except idcard_errors.IdCardError as exc:
-        fix = next(fix for kind, fix in _READER_FIXES if isinstance(exc, kind))
-        reason = (
-            f"no card within {options.card_timeout_s:g} s" if isinstance(exc, idcard_errors.NoCard) else ""
-        )
-        return Result("card_reader", port, False, reason or f"{type(exc).__name__}: {exc}", fix)
-    finally:
-        reader.close()
-    if not record.id_number_valid:
-        fix = _READER_FIXES[-1][1]
-        return Result("card_reader", port, False, "the card's ID number fails its check digit", fix)
-    detail: dict[str, object] = {
-        "sam_id": sam,
-        "card": record.card_type.value,
-        "name": mask_name(record.name),
-        "id_number": mask_id_number(record.id_number),
-    }
-    return Result("card_reader", port, True, "read a test card", detail=detail)
+        sam_id = reader.sam_id()
+    reader.close()
+    result = device_tests.check_card_reader(reader, options.card_timeout_s)
+    return _judged("card_reader", port, result, sam_id=sam_id)
 
 
 def camera(cfg: KioskConfig, options: SelftestOptions) -> Result:
     spec = cfg.camera.source
-    fix_cable = Fix("检查摄像头 USB 线，再运行 discover", "check the camera's USB cable, then run discover")
     try:
         source = frame_source(spec, cfg.camera.width, cfg.camera.height, cfg.camera.fps)
-        source.open()
     except (SourceUnavailable, ValueError) as exc:
-        return Result("camera", spec, False, str(exc), fix_cable)
-    try:
-        started = time.monotonic()
-        frames = [f for f in (source.read() for _ in range(options.frames)) if f is not None]
-        elapsed = time.monotonic() - started
-    except SourceUnavailable as exc:
-        return Result("camera", spec, False, str(exc), fix_cable)
-    finally:
-        source.close()
-    if not frames:
-        return Result("camera", spec, False, "no frame delivered", fix_cable)
-    frame = frames[-1]
-    detail: dict[str, object] = {
-        "width": int(frame.shape[1]),
-        "height": int(frame.shape[0]),
-        "fps": round(len(frames) / elapsed, 1) if elapsed else 0.0,
-        "mean_grey": round(float(np.mean(frame)), 1),
-    }
-    face_grey = None
-    if options.detect_face:
-        detail["faces"], face_grey = _faces(frame)
-        if face_grey is not None:
-            detail["face_grey"] = round(face_grey, 1)
-    problem = _exposure_problem(frame, face_grey)
-    if problem is not None:
-        return Result("camera", spec, False, problem[0], problem[1], detail)
-    faces = detail.get("faces")
-    reason = f"{detail['width']}×{detail['height']}, exposure ok" + (f", {faces} face(s)" if faces else "")
-    return Result("camera", spec, True, reason, detail=detail)
-
-
-# Without a face, the whole frame (a dim hall is fine, black or white is not); with one, the member
-# gates' own brightness range on the face.
-FRAME_GREY = (25.0, 230.0)
-
-
-def _exposure_problem(frame: np.ndarray, face_grey: float | None) -> tuple[str, Fix] | None:
-    policy = QualityPolicy()
-    low, high = (policy.min_brightness, policy.max_brightness) if face_grey is not None else FRAME_GREY
-    grey = face_grey if face_grey is not None else float(np.mean(frame))
-    where = "face" if face_grey is not None else "frame"
-    if grey < low:
-        return f"too dark ({where} mean grey {grey:.0f} < {low:.0f})", Fix(
-            "打开补光灯或调整摄像头曝光", "turn on the fill light or raise the exposure"
+        return Result("camera", spec, False, str(exc), _CABLE)
+    count_faces = device_tests.face_counter() if options.detect_face else None
+    with Camera(source) as running:
+        running.wait_frame(0, options.frame_timeout_s)
+        running.wait_frame(options.frames, options.frame_timeout_s)  # a few frames: a rate to report
+        result = device_tests.check_camera(running, count_faces, options.frame_timeout_s)
+    judged = _judged("camera", spec, result)
+    if judged.passed:
+        v = result.values
+        faces = f", {v['faces']} face(s)" if v.get("faces") not in (None, "0") else ""
+        judged = Result(
+            "camera", spec, True, f"{v['width']}×{v['height']}, exposure ok{faces}", None, judged.detail
         )
-    if grey > high:
-        return f"overexposed ({where} mean grey {grey:.0f} > {high:.0f})", Fix(
-            "避开直射光或降低曝光", "keep direct light off the lens or lower the exposure"
-        )
-    if float(np.std(frame)) < 2.0:
-        return "a flat picture (lens covered?)", Fix(
-            "取下镜头盖，擦拭镜头", "remove the lens cap and clean the lens"
-        )
-    return None
-
-
-def _faces(frame: np.ndarray) -> tuple[int, float | None]:
-    """Faces in the frame (the technician standing in front; none is no failure) and the largest
-    one's mean grey."""
-    from kiosk.identity.engine import FaceEngine  # noqa: PLC0415 - loads dlib's models only here
-    from kiosk.identity.quality import measure  # noqa: PLC0415
-
-    engine = FaceEngine()
-    try:
-        faces = engine.detect(frame)
-        return len(faces), (measure(frame, faces[0]).brightness if faces else None)
-    finally:
-        engine.close()
-
-
-def test_page(cfg: KioskConfig, path: Path, now: dt.datetime) -> Path:
-    font = cjk_font()
-    page = canvas.Canvas(str(path), pagesize=A4)
-    page.setTitle("自助一体机打印测试页")
-    page.setFont(font, 22)
-    page.drawString(72, 760, "住房公积金自助一体机 · 打印测试页")
-    page.setFont(font, 12)
-    lines = [
-        f"设备 Device: {cfg.kiosk.device_id}",
-        f"网点 Hall: {cfg.kiosk.hall_name or '—'}",
-        f"时间 Time: {now:%Y-%m-%d %H:%M:%S %Z}",
-    ]
-    for i, line in enumerate(lines):
-        page.drawString(72, 720 - 20 * i, line)
-    for i in range(6):  # grey steps: toner and banding show at a glance
-        page.setFillGray(i / 5)
-        page.rect(72 + i * 70, 560, 60, 60, stroke=1, fill=1)
-    page.showPage()
-    page.save()
-    return path
+    return judged
 
 
 def document_printer(cfg: KioskConfig, options: SelftestOptions) -> Result:
     queue = CupsQueue(cfg.printers.cups_queue, cfg.printers.cups_server)
-    printer = CupsDocumentPrinter(queue, job_timeout_s=60)
-    with tempfile.TemporaryDirectory(prefix="kiosk-testpage-") as folder:
-        pdf = test_page(cfg, Path(folder) / "test-page.pdf", dt.datetime.now(dt.UTC))
-        try:
-            job = printer.print_pdf(pdf, "自助一体机打印测试页")
-        except printer_errors.PrinterError as exc:
-            return Result(
-                "document_printer",
-                queue.uri,
-                False,
-                f"{type(exc).__name__}: {exc}",
-                Fix(
-                    f"{exc.message_zh}；排除后执行 cupsenable {queue.name}",
-                    f"fix the printer, then: cupsenable {queue.name}",
-                ),
-            )
-    return Result(
-        "document_printer",
-        queue.uri,
-        True,
-        f"test page printed (job {job.job_id}, {job.elapsed_s:.1f} s)",
-        detail={"job": job.job_id},
-    )
+    result = device_tests.check_document_printer(CupsDocumentPrinter(queue), cfg.kiosk.device_id)
+    judged = _judged("document_printer", queue.uri, result)
+    if not judged.passed and judged.fix is not None:
+        en = f"{judged.fix.en}: cupsenable {queue.name}"
+        judged = Result(
+            judged.check, judged.device, False, judged.reason, Fix(judged.fix.zh, en), judged.detail
+        )
+    return judged
 
 
 def receipt_printer(cfg: KioskConfig, options: SelftestOptions) -> Result:
     port = cfg.printers.receipt_port
-    receipt = Receipt(
-        title="凭条打印测试",
-        rows=(("设备", cfg.kiosk.device_id), ("时间", f"{dt.datetime.now():%Y-%m-%d %H:%M}")),
-        footer=("test receipt · 打印测试",),
-    )
     printer = ReceiptPrinter(port, baudrate=cfg.printers.receipt_baudrate)
     try:
-        health = printer.print_receipt(receipt)
-    except printer_errors.PrinterError as exc:
-        return Result(
-            "receipt_printer",
-            port,
-            False,
-            f"{type(exc).__name__}: {exc}",
-            Fix(exc.message_zh, "check the paper roll, the cover and the cutter"),
-        )
+        result = device_tests.check_receipt_printer(printer, cfg.kiosk.device_id)
     finally:
         printer.close()
-    note = ", paper low" if health.paper == "low" else ""
-    return Result(
-        "receipt_printer", port, True, f"receipt printed and cut{note}", detail={"paper": str(health.paper)}
-    )
+    return _judged("receipt_printer", port, result)
 
 
 def back_end(cfg: KioskConfig, options: SelftestOptions) -> list[Result]:
