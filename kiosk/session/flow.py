@@ -55,6 +55,10 @@ RESULT_TEXT = {
     SubmissionKind.NOT_RECORDED: "not_recorded",
 }
 RETRYABLE = frozenset({Problem.UNREACHABLE, Problem.INTERNAL})
+# Face failures that another try would not change: the member is sent to the counter.
+FINAL_FACE_FAILURES = frozenset(
+    {"camera", "presentation_attack", "not_match", "no_reference", "card_not_valid"}
+)
 CALL_STAGE = {
     Call.OPEN_SESSION: Stage.OPENING,
     Call.ACCOUNT: Stage.ACCOUNT,
@@ -179,8 +183,10 @@ class SessionFlow:
         self.stage = stage
         self.message = message
         self.can_retry = False
-        if stage is Stage.ATTRACT:
+        if stage is Stage.ATTRACT:  # the next member starts with the kiosk's defaults
             self.rating = None
+            self.language = self.default_language
+            self.elderly = False
         self._restart_clock()
 
     def _enter(self, stage: Stage, message: Text | None = None) -> None:
@@ -528,7 +534,7 @@ class SessionFlow:
 
     def _face_failed(self, member: Member, event: ev.FaceFailed) -> None:
         text = Text(event.message_zh, "Face verification did not pass")
-        final = event.code in ("camera", "presentation_attack", "not_match", "no_reference")
+        final = event.code in FINAL_FACE_FAILURES
         if final or member.face_attempt >= self.settings.face_attempts:
             if not final:
                 text = MESSAGES["face_attempts_used"]
