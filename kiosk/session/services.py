@@ -359,6 +359,7 @@ class KioskServices:
             return
         request = convert.withdrawal_request(draft)
         outbox, sender = self.parts.outbox, self.parts.sender
+        visit.undecided_submissions += 1  # until the answer says otherwise (the member may leave first)
 
         def work() -> tuple[SubmissionKind, str, str | None, int | None, Any]:
             try:
@@ -370,6 +371,8 @@ class KioskServices:
 
         def done(visit: Visit, got: tuple[SubmissionKind, str, str | None, int | None, Any]) -> None:
             kind, message, reference, amount, result = got
+            if kind is not SubmissionKind.PENDING:  # decided (or never recorded): not waiting on the token
+                visit.undecided_submissions -= 1
             if kind in (SubmissionKind.ACCEPTED, SubmissionKind.IN_REVIEW) and reference is not None:
                 masked = result.get("bank_card_masked", "") if isinstance(result, dict) else ""
                 title = result.get("title", "") if isinstance(result, dict) else ""
@@ -439,7 +442,7 @@ class KioskServices:
         if visit is None:
             return
         self._visit = None
-        token = visit.token
+        token = None if visit.undecided_submissions > 0 else visit.token
         visit.wipe()
         if token is not None:
             self._end_back_end_session(token)
