@@ -177,7 +177,7 @@ def kiosk(
         spool = folder / "spool"
         spool.mkdir()
         temp_root = folder / "sessions"
-        temp_root.mkdir(mode=0o700)
+        temp_root.mkdir(mode=0o700, exist_ok=True)  # a test may leave a crashed session's area in it
         parts = ServiceParts(
             api=FundCenterApi(client),
             outbox=outbox,

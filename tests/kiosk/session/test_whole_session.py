@@ -74,7 +74,11 @@ def test_a_whole_session_against_the_reference_back_end(
     assert back_end.url is not None
     device = new_kiosk(back_end)
     member = cooperative_member(camera_view, tmp_path / "camera")
+    crashed = tmp_path / "sessions" / "kiosk-session-crashed"  # a power cut during an earlier session
+    crashed.mkdir(parents=True)
+    (crashed / "certificate.pdf").write_bytes(b"%PDF-1.7 an earlier member's certificate")
     with kiosk(back_end.url, device.device_id, member=member, engine=engine, folder=tmp_path) as k:
+        assert not crashed.exists()  # wiped when the services started, before the first member
         walk_to_menu(k)
         visit = k.services._visit
         assert visit is not None
