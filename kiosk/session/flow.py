@@ -26,45 +26,20 @@ from kiosk.session.member import Member, RatingDraft
 from kiosk.session.messages import MESSAGES, face_progress, from_service
 from kiosk.session.ports import Services
 from kiosk.session.render import Screen, render
-from kiosk.session.states import CARD_FREE_STAGES, MONEY_STAGES, Action, Call, Problem, Rating, Stage
+from kiosk.session.rules import (
+    BACK_TO,
+    CALL_STAGE,
+    FINAL_FACE_FAILURES,
+    RESULT_TEXT,
+    RETRYABLE,
+    parse_amount,
+    parse_bank_card,
+    timeout_s,
+)
+from kiosk.session.states import CARD_FREE_STAGES, MONEY_STAGES, Action, Problem, Rating, Stage
 from kiosk.session.view import Language, Text, View
 
 log = logging.getLogger(__name__)
-
-MAX_AMOUNT_FEN = 10**12
-BANK_CARD_DIGITS = range(12, 20)
-# Where BACK goes; stages not listed end the session (or, without a member, return to ATTRACT).
-BACK_TO = {
-    Stage.CARD: Stage.ATTRACT,
-    Stage.ACCOUNT: Stage.MENU,
-    Stage.CERTIFICATE: Stage.MENU,
-    Stage.PRINTED: Stage.MENU,
-    Stage.WITHDRAWAL_TYPE: Stage.MENU,
-    Stage.WITHDRAWAL_RULE: Stage.WITHDRAWAL_TYPE,
-    Stage.WITHDRAWAL_AMOUNT: Stage.WITHDRAWAL_RULE,
-    Stage.WITHDRAWAL_BANK_CARD: Stage.WITHDRAWAL_AMOUNT,
-    Stage.WITHDRAWAL_CONFIRM: Stage.WITHDRAWAL_BANK_CARD,
-    Stage.CONFIRM_FACE: Stage.WITHDRAWAL_CONFIRM,
-    Stage.RESULT: Stage.MENU,
-}
-RESULT_TEXT = {
-    SubmissionKind.ACCEPTED: "accepted",
-    SubmissionKind.IN_REVIEW: "in_review",
-    SubmissionKind.REFUSED: "refused",
-    SubmissionKind.PENDING: "submitted_pending",
-    SubmissionKind.NOT_RECORDED: "not_recorded",
-}
-RETRYABLE = frozenset({Problem.UNREACHABLE, Problem.INTERNAL})
-# Face failures that another try would not change: the member is sent to the counter.
-FINAL_FACE_FAILURES = frozenset(
-    {"camera", "presentation_attack", "not_match", "no_reference", "card_not_valid"}
-)
-CALL_STAGE = {
-    Call.OPEN_SESSION: Stage.OPENING,
-    Call.ACCOUNT: Stage.ACCOUNT,
-    Call.CERTIFICATE: Stage.CERTIFICATE,
-    Call.WITHDRAWAL_TYPES: Stage.WITHDRAWAL_TYPE,
-}
 
 
 class SessionFlow:
@@ -131,28 +106,7 @@ class SessionFlow:
 
     # -- time -----------------------------------------------------------------------------------
     def _timeout_s(self, stage: Stage) -> float | None:
-        t = self.settings.timeouts
-        table = {
-            Stage.CARD: t.card,
-            Stage.FACE: t.face,
-            Stage.OPENING: t.opening,
-            Stage.MENU: t.menu,
-            Stage.ACCOUNT: t.account,
-            Stage.CERTIFICATE: t.certificate,
-            Stage.PRINTING: t.certificate,
-            Stage.PRINTED: t.certificate,
-            Stage.CONFIRM_FACE: t.confirm_face,
-            Stage.SUBMITTING: t.submitting,
-            Stage.RESULT: t.result,
-            Stage.RATING: t.rating,
-            Stage.CARD_RETURN: t.card_return,
-            Stage.ERROR: t.error,
-            Stage.GOODBYE: t.goodbye,
-        } | dict.fromkeys(MONEY_STAGES - {Stage.CONFIRM_FACE}, t.withdrawal)
-        seconds = table.get(stage)
-        if seconds is None or stage is Stage.GOODBYE or not self.elderly:
-            return seconds
-        return seconds * self.settings.elderly_multiplier
+        return timeout_s(self.settings, stage, self.elderly)
 
     def _restart_clock(self) -> None:
         seconds = self._timeout_s(self.stage)
@@ -430,25 +384,16 @@ class SessionFlow:
 
     def _amount(self, member: Member, action: Action, value: str) -> None:
         balance = member.account.balance_fen if member.account is not None else None
-        if action is Action.WHOLE_BALANCE:
-            if balance is None or balance <= 0:
-                self.message = MESSAGES["amount_invalid"]
-                return
-            amount = balance
-        elif not value.isascii() or not value.isdigit() or not 0 < int(value) <= MAX_AMOUNT_FEN:
-            self.message = MESSAGES["amount_invalid"]
-            return
-        else:
-            amount = int(value)
-        if balance is not None and amount > balance:
-            self.message = MESSAGES["amount_over_balance"]
+        amount = parse_amount(value, balance, whole=action is Action.WHOLE_BALANCE)
+        if isinstance(amount, str):
+            self.message = MESSAGES[amount]
             return
         member.amount_fen = amount
         self._enter(Stage.WITHDRAWAL_BANK_CARD, MESSAGES["enter_bank_card"])
 
     def _bank_card(self, member: Member, value: str) -> None:
-        digits = value.replace(" ", "")
-        if not digits.isascii() or not digits.isdigit() or len(digits) not in BANK_CARD_DIGITS:
+        digits = parse_bank_card(value)
+        if digits is None:
             self.message = MESSAGES["bank_card_invalid"]
             return
         member.bank_card = digits

@@ -12,8 +12,8 @@ from drivers.idcard.poller import CardReadFailed, CardRemoved
 from kiosk.config import SessionSection
 from kiosk.session import events as ev
 from kiosk.session.data import PrintOutcome, SubmissionKind, WithdrawalDraft
-from kiosk.session.flow import BACK_TO
 from kiosk.session.messages import MESSAGES
+from kiosk.session.rules import BACK_TO
 from kiosk.session.states import Action, Call, Problem, Rating, Stage
 from kiosk.session.view import (
     AccountDetail,
