@@ -255,10 +255,13 @@ class SessionFlow:
             self._finish()
 
     def _card_unreadable(self, message_zh: str) -> None:
+        unreadable = MESSAGES["card_unreadable"]
+        text = Text(message_zh or unreadable.zh, unreadable.en)
         if self.member is None and self.stage in (Stage.ATTRACT, Stage.CARD, Stage.GOODBYE):
-            self._go(
-                Stage.CARD, Text(message_zh or MESSAGES["card_unreadable"].zh, MESSAGES["card_unreadable"].en)
-            )
+            self._go(Stage.CARD, text)
+        elif self.stage is Stage.CARD_RETURN:  # the card put back could not be read: say so, keep waiting
+            self.message = text
+            self._restart_clock()
 
     # -- buttons ------------------------------------------------------------------------------
     def _press(self, action: Action, value: str) -> None:

@@ -361,6 +361,10 @@ def test_a_card_taken_away_on_a_money_step_is_waited_for(stage: Stage) -> None:
     assert view.message.en.startswith("This is a different card")
     assert services.names().count("start_face") == 1
     flow.handle(CardRemoved())
+    view = flow.handle(CardReadFailed(card_errors.FrameError("moved")))  # put back crooked
+    assert view.stage is Stage.CARD_RETURN
+    assert view.message is not None
+    assert view.message.zh == card_errors.FrameError.message_zh
     view = flow.handle(placed())
     assert view.stage is stage
     assert view.detail == before.detail
