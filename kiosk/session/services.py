@@ -23,7 +23,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -45,6 +45,7 @@ from kiosk.outbox.submit import SUBMITTED_ZH, submit_withdrawal
 from kiosk.session import convert
 from kiosk.session import events as ev
 from kiosk.session.data import PrintOutcome, SubmissionKind, WithdrawalDraft
+from kiosk.session.ports import Services
 from kiosk.session.states import Call, Problem, Rating
 from kiosk.session.visit import Accepted, Visit
 from kiosk.session.wipe import new_scratch, wipe_leftovers
@@ -490,3 +491,7 @@ def _preview(pdf: bytes, folder: Path) -> str | None:
         return None
     picture = prefix.with_suffix(".png")
     return str(picture) if picture.is_file() else None
+
+
+if TYPE_CHECKING:
+    _CONFORMS: type[Services] = KioskServices  # mypy holds the real services to the flow's protocol
