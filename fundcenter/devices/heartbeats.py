@@ -13,9 +13,11 @@ import datetime as dt
 import logging
 import threading
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, insert, select, update
+from sqlalchemy.orm import Session
 
 from fundcenter.db import reading, writing
 from fundcenter.errors import ApiError, Code
@@ -35,9 +37,15 @@ class Report:
     payload: str
 
 
+# Called inside the batch's transaction with the reports just stored (the staff console keeps each
+# kiosk's latest state this way instead of scanning heartbeats).
+Listener = Callable[[Session, Sequence[Report]], None]
+
+
 class HeartbeatSink:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self.listeners: list[Listener] = []
         self._pending: list[Report] = []
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -100,6 +108,8 @@ class HeartbeatSink:
                     .values(last_seen_at=seen)
                     .execution_options(synchronize_session=False)
                 )
+            for listener in self.listeners:
+                listener(session, batch)
         return len(batch)
 
     def _run(self) -> None:

@@ -75,7 +75,7 @@ def test_an_older_database_is_upgraded_in_place(tmp_path: Path) -> None:
         )
     upgrade_schema(engine)
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0003"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0004"
         row = conn.execute(text("SELECT name, reference_encoding FROM members")).one()
         assert tuple(row) == ("欧阳振华", None)
         columns = {c["name"] for c in inspect(conn).get_columns("withdrawals")}
