@@ -13,7 +13,6 @@ import datetime as dt
 import json
 import logging
 import threading
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -136,7 +135,7 @@ class ConsoleState:
         self.engine = engine
         self.settings = settings
         self.now = now
-        self._swept_at = 0.0
+        self._swept_at: dt.datetime | None = None
         self._sweep_lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -223,10 +222,11 @@ class ConsoleState:
 
     def maybe_sweep(self, every_s: float = 1.0) -> None:
         """Sweep unless one ran in the last ``every_s`` (the console's requests call this)."""
+        now = self.now()  # the back end's clock (a test's manual clock moves it at will)
         with self._sweep_lock:
-            if time.monotonic() - self._swept_at < every_s:
+            if self._swept_at is not None and abs((now - self._swept_at).total_seconds()) < every_s:
                 return
-            self._swept_at = time.monotonic()
+            self._swept_at = now
         self.sweep()
 
     def start(self, every_s: float = 1.0) -> None:
