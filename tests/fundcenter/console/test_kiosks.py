@@ -1,8 +1,6 @@
 """The kiosk list: state from the heartbeat's age, worst check, hall, version, out of service;
 filters, search and paging done by the server; a kiosk's detail with its checks and history."""
 
-import datetime as dt
-
 from tests.fundcenter.conftest import ThreadServer
 from tests.fundcenter.console.staff import Staff, enrolled, heartbeat, staff_user
 
