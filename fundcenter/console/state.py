@@ -15,9 +15,9 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, and_, or_, select, update
+from sqlalchemy import Connection, Engine, Table, and_, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from fundcenter.console import labels
@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 LINK = "link"
 RANK = {"ok": 0, "warning": 1, "fault": 2}
 OPEN = ("new", "acknowledged")
+STATES = cast(Table, KioskState.__table__)
+EVENTS = cast(Table, KioskEvent.__table__)
+ALERTS = cast(Table, Alert.__table__)
 
 
 @dataclass(frozen=True)
@@ -78,54 +81,112 @@ def _link_message(state: str, settings: ConsoleSettings) -> tuple[str, str]:
     return "warning", f"心跳延迟：超过 {settings.stale_after_s:g} 秒未收到心跳"
 
 
-@dataclass(frozen=True)
 class _Changes:
-    """Records one kiosk's state changes and opens and closes its alerts, in the caller's transaction."""
+    """What one batch changes, written at the end in a few bulk statements (thousands of kiosks may
+    report in one batch, or fall silent in one sweep)."""
 
-    session: Session
-    device_id: str
+    def __init__(self) -> None:
+        self.new_states: list[dict[str, Any]] = []
+        self.states: list[dict[str, Any]] = []  # full updates of a state's digest
+        self.seen: list[dict[str, Any]] = []  # last_seen_at and connectivity only
+        self.events: list[dict[str, Any]] = []
+        self.opens: dict[tuple[str, str], tuple[str, str, dt.datetime]] = {}
+        self.closes: list[dict[str, Any]] = []
 
-    def event(self, at: dt.datetime, subject: str, change: tuple[str, str], detail: str) -> None:
+    def event(
+        self, device_id: str, at: dt.datetime, subject: str, change: tuple[str, str], detail: str
+    ) -> None:
         before, after = change
-        self.session.add(
-            KioskEvent(
-                device_id=self.device_id,
-                at=at,
-                subject=subject,
-                before=before,
-                after=after,
-                detail=detail[:256],
-            )
+        self.events.append(
+            {
+                "device_id": device_id,
+                "at": at,
+                "subject": subject,
+                "before": before,
+                "after": after,
+                "detail": detail[:256],
+            }
         )
 
-    def open_alert(self, subject: str, level: str, message: str, at: dt.datetime) -> None:
-        """Open an alert, or raise the level and message of the one already open for the subject."""
-        found = self.session.scalars(
-            select(Alert).where(
-                Alert.device_id == self.device_id, Alert.subject == subject, Alert.status.in_(OPEN)
+    def open_alert(self, device_id: str, subject: str, level: str, message: str, at: dt.datetime) -> None:
+        self.opens[device_id, subject] = (level, message[:256], at)
+
+    def close_alert(self, device_id: str, subject: str, at: dt.datetime) -> None:
+        self.closes.append({"b_device": device_id, "b_subject": subject, "b_at": at})
+
+    def write(self, session: Session) -> None:
+        conn = session.connection()
+        states, alerts = STATES, ALERTS
+        if self.new_states:
+            conn.execute(insert(states), self.new_states)
+        if self.states:
+            columns = [c for c in self.states[0] if c != "b_device"]
+            conn.execute(
+                update(states)
+                .where(states.c.device_id == bindparam("b_device"))
+                .values({c: bindparam(c) for c in columns}),
+                self.states,
             )
-        ).first()
-        if found is None:
-            self.session.add(
-                Alert(
-                    device_id=self.device_id,
-                    subject=subject,
-                    level=level,
-                    message=message[:256],
-                    status="new",
-                    raised_at=at,
+        if self.seen:
+            conn.execute(
+                update(states)
+                .where(states.c.device_id == bindparam("b_device"))
+                .values(last_seen_at=bindparam("b_seen"), connectivity=bindparam("b_connectivity")),
+                self.seen,
+            )
+        if self.events:
+            conn.execute(insert(EVENTS), self.events)
+        if self.closes:
+            conn.execute(
+                update(alerts)
+                .where(
+                    alerts.c.device_id == bindparam("b_device"),
+                    alerts.c.subject == bindparam("b_subject"),
+                    alerts.c.status != "closed",  # open (IN cannot go into an executemany)
                 )
+                .values(status="closed", closed_at=bindparam("b_at")),
+                self.closes,
             )
-        elif RANK[level] > RANK[found.level]:
-            found.level, found.message = level, message[:256]
+        if self.opens:
+            self._write_opens(conn)
 
-    def close_alert(self, subject: str, at: dt.datetime) -> None:
-        self.session.execute(
-            update(Alert)
-            .where(Alert.device_id == self.device_id, Alert.subject == subject, Alert.status.in_(OPEN))
-            .values(status="closed", closed_at=at)
-            .execution_options(synchronize_session=False)
-        )
+    def _write_opens(self, conn: Connection) -> None:
+        """Open an alert per subject, or raise the level and message of the one already open."""
+        alerts = ALERTS
+        devices = sorted({device for device, _subject in self.opens})
+        already: dict[tuple[str, str], tuple[int, str]] = {}
+        for i in range(0, len(devices), 500):
+            for row in conn.execute(
+                select(alerts.c.id, alerts.c.device_id, alerts.c.subject, alerts.c.level).where(
+                    alerts.c.status.in_(OPEN), alerts.c.device_id.in_(devices[i : i + 500])
+                )
+            ):
+                already[row.device_id, row.subject] = (row.id, row.level)
+        fresh, raised = [], []
+        for (device, subject), (level, message, at) in self.opens.items():
+            found = already.get((device, subject))
+            if found is None:
+                fresh.append(
+                    {
+                        "device_id": device,
+                        "subject": subject,
+                        "level": level,
+                        "message": message,
+                        "status": "new",
+                        "raised_at": at,
+                    }
+                )
+            elif RANK[level] > RANK[found[1]]:
+                raised.append({"b_id": found[0], "b_level": level, "b_message": message})
+        if fresh:
+            conn.execute(insert(alerts), fresh)
+        if raised:
+            conn.execute(
+                update(alerts)
+                .where(alerts.c.id == bindparam("b_id"))
+                .values(level=bindparam("b_level"), message=bindparam("b_message")),
+                raised,
+            )
 
 
 class ConsoleState:
@@ -147,50 +208,61 @@ class ConsoleState:
             if r.device_id not in newest or r.sent_at >= newest[r.device_id].sent_at:
                 newest[r.device_id] = r
             seen[r.device_id] = max(r.received_at, seen.get(r.device_id, r.received_at))
-        known = {
-            s.device_id: s
-            for s in session.scalars(select(KioskState).where(KioskState.device_id.in_(list(newest))))
-        }
-        with session.no_autoflush:  # a new row is complete only at the end of _apply
-            for device_id, report in newest.items():
-                self._apply(session, known.get(device_id), report, seen[device_id])
+        ids = list(newest)
+        known: dict[str, Any] = {}  # rows: device_id, connectivity, sent_at, checks
+        for i in range(0, len(ids), 500):
+            query = select(
+                KioskState.device_id, KioskState.connectivity, KioskState.sent_at, KioskState.checks
+            ).where(KioskState.device_id.in_(ids[i : i + 500]))
+            known.update((row.device_id, row) for row in session.execute(query))
+        changes = _Changes()
+        for device_id, report in newest.items():
+            self._apply(changes, known.get(device_id), report, seen[device_id])
+        changes.write(session)
 
-    def _apply(self, session: Session, state: KioskState | None, report: Report, seen: dt.datetime) -> None:
+    def _apply(self, changes: _Changes, state: Any, report: Report, seen: dt.datetime) -> None:
         device_id = report.device_id
-        changes = _Changes(session, device_id)
-        payload = json.loads(report.payload)
         if state is None:
-            state = KioskState(device_id=device_id, connectivity="online", checks="{}")
-            session.add(state)
-            changes.event(seen, LINK, ("never", "online"), "首次收到心跳")
+            changes.event(device_id, seen, LINK, ("never", "online"), "首次收到心跳")
         elif state.connectivity != "online":
-            changes.event(seen, LINK, (state.connectivity, "online"), "恢复心跳")
-            changes.close_alert(LINK, seen)
-            state.connectivity = "online"
-        state.last_seen_at = seen
-        if state.sent_at is not None and report.sent_at < state.sent_at:
-            return  # a report from the kiosk's queue, older than what the console shows
+            changes.event(device_id, seen, LINK, (state.connectivity, "online"), "恢复心跳")
+            changes.close_alert(device_id, LINK, seen)
+        if state is not None and report.sent_at < state.sent_at:
+            # a report from the kiosk's queue, older than what the console shows: only the contact counts
+            changes.seen.append({"b_device": device_id, "b_seen": seen, "b_connectivity": "online"})
+            return
+        payload = json.loads(report.payload)
         d = digest(report.overall, payload)
-        before: dict[str, dict[str, str]] = json.loads(state.checks)
+        before: dict[str, dict[str, str]] = json.loads(state.checks) if state is not None else {}
         for name in sorted(before.keys() | d.checks.keys()):
             old = before.get(name, {}).get("level", "ok")
             new = d.checks.get(name, {}).get("level", "ok")
             if old == new:
                 continue
             summary = d.checks.get(name, {}).get("summary", "")
-            changes.event(seen, name, (old, new), summary)
+            changes.event(device_id, seen, name, (old, new), summary)
             if new == "fault":
-                changes.open_alert(name, "fault", f"{labels.check(name)}故障：{summary}", seen)
+                changes.open_alert(device_id, name, "fault", f"{labels.check(name)}故障：{summary}", seen)
             elif old == "fault":
-                changes.close_alert(name, seen)
-        state.sent_at = report.sent_at
-        state.overall = report.overall
-        state.worst_level, state.worst_check = d.worst_level, d.worst_check
-        state.out_of_service, state.service_reason = d.out_of_service, d.service_reason
-        state.software_version = str(payload.get("software_version", ""))[:64]
-        state.outbox_pending = int(payload.get("outbox_pending", 0))
-        state.checks = json.dumps(d.checks, ensure_ascii=False)
-        state.peripherals = json.dumps(payload.get("peripherals", {}), ensure_ascii=False)
+                changes.close_alert(device_id, name, seen)
+        row = {
+            "last_seen_at": seen,
+            "sent_at": report.sent_at,
+            "connectivity": "online",
+            "overall": report.overall,
+            "worst_level": d.worst_level,
+            "worst_check": d.worst_check,
+            "software_version": str(payload.get("software_version", ""))[:64],
+            "out_of_service": d.out_of_service,
+            "service_reason": d.service_reason,
+            "outbox_pending": int(payload.get("outbox_pending", 0)),
+            "checks": json.dumps(d.checks, ensure_ascii=False),
+            "peripherals": json.dumps(payload.get("peripherals", {}), ensure_ascii=False),
+        }
+        if state is None:
+            changes.new_states.append({"device_id": device_id, **row})
+        else:
+            changes.states.append({"b_device": device_id, **row})
 
     def sweep(self) -> int:
         """Mark kiosks whose heartbeats stopped as stale or offline; returns how many changed."""
@@ -204,20 +276,23 @@ class ConsoleState:
         with reading(self.engine) as session:
             if session.scalar(select(KioskState.device_id).where(silent).limit(1)) is None:
                 return 0
-        changed = 0
+        changes = _Changes()
         with writing(self.engine) as session:
-            for state in session.scalars(select(KioskState).where(silent)):
-                after = "offline" if state.last_seen_at < offline_cut else "stale"
+            rows = session.execute(
+                select(KioskState.device_id, KioskState.connectivity, KioskState.last_seen_at).where(silent)
+            ).all()
+            for device_id, before, last_seen in rows:
+                after = "offline" if last_seen < offline_cut else "stale"
                 threshold = (
                     self.settings.offline_after_s if after == "offline" else self.settings.stale_after_s
                 )
-                at = state.last_seen_at + dt.timedelta(seconds=threshold)  # when it crossed the line
+                at = last_seen + dt.timedelta(seconds=threshold)  # when it crossed the line
                 level, message = _link_message(after, self.settings)
-                changes = _Changes(session, state.device_id)
-                changes.event(at, LINK, (state.connectivity, after), message)
-                changes.open_alert(LINK, level, message, at)
-                state.connectivity = after
-                changed += 1
+                changes.event(device_id, at, LINK, (before, after), message)
+                changes.open_alert(device_id, LINK, level, message, at)
+                changes.seen.append({"b_device": device_id, "b_seen": last_seen, "b_connectivity": after})
+            changes.write(session)
+        changed = len(rows)
         return changed
 
     def maybe_sweep(self, every_s: float = 1.0) -> None:

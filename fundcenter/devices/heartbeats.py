@@ -15,8 +15,9 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from fundcenter.db import reading, writing
@@ -101,13 +102,13 @@ class HeartbeatSink:
                     for r in batch
                 ],
             )
-            for device_id, seen in last_seen.items():
-                session.execute(
-                    update(Device)
-                    .where(Device.id == device_id)
-                    .values(last_seen_at=seen)
-                    .execution_options(synchronize_session=False)
-                )
+            devices = cast(Table, Device.__table__)
+            session.connection().execute(  # one statement for the whole batch (executemany)
+                update(devices)
+                .where(devices.c.id == bindparam("b_id"))
+                .values(last_seen_at=bindparam("b_seen")),
+                [{"b_id": device_id, "b_seen": seen} for device_id, seen in last_seen.items()],
+            )
             for listener in self.listeners:
                 listener(session, batch)
         return len(batch)

@@ -95,3 +95,27 @@ def test_an_older_report_from_the_kiosks_queue_does_not_hide_the_newer_state(ser
     sink.flush()
     [row] = staff.json("kiosks", q="KIOSK-A3")["kiosks"]
     assert (row["worst_check"], row["age_s"]) == ("card_reader", 0.0)
+
+
+def test_many_kiosks_fall_silent_and_return_in_one_batch(server: ThreadServer) -> None:
+    sink = server.app.state.context.heartbeats
+    kiosks = [
+        enrolled(server.engine, server.url, f"KIOSK-M{n}", "东城服务大厅", server.clock()) for n in range(3)
+    ]
+    staff = staff_user(server.engine, server.url)
+    staff.login()
+    for kiosk in kiosks:
+        heartbeat(kiosk, server.clock(), {"card_reader": ("fault", "reader silent")})
+    sink.flush()
+    assert len(staff.json("alerts")["alerts"]) == 3
+    server.clock.advance(seconds=400)
+    body = staff.json("alerts")
+    assert sorted(
+        (a["device_id"], a["subject"], a["level"]) for a in body["alerts"] if a["subject"] == "link"
+    ) == [(f"KIOSK-M{n}", "link", "fault") for n in range(3)]
+    for kiosk in kiosks:
+        heartbeat(kiosk, server.clock())
+    sink.flush()  # every kiosk back, every reader mended (usually in one batch: bulk statements)
+    assert staff.json("alerts")["alerts"] == []
+    assert len(staff.json("alerts", status="closed")["alerts"]) == 6
+    assert staff.json("kiosks", q="KIOSK-M")["counts"] == {"online": 3, "stale": 0, "offline": 0}
