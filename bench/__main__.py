@@ -11,7 +11,7 @@ from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 
-from bench import backend, console, face, idcard, printer, startup
+from bench import backend, console, face, idcard, printer, reporter, startup
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
@@ -155,6 +155,7 @@ SECTIONS: dict[str, Callable[[], list[str]]] = {
     "printer": printer.section,
     "backend": backend_section,
     "console": console.section,
+    "reporter": reporter.section,
 }
 
 
