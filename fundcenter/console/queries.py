@@ -104,7 +104,6 @@ def kiosk_page(
         like = f"%{search.strip()}%"
         filters.append(or_(Device.id.ilike(like), Device.location.ilike(like)))
     rank = _state_rank(now, settings)
-    joined = select(Device, KioskState).outerjoin(KioskState, KioskState.device_id == Device.id)
     with reading(engine) as session:
         counts = dict(
             session.execute(
@@ -120,9 +119,26 @@ def kiosk_page(
         worst_rank = case(
             (KioskState.worst_level == "fault", 0), (KioskState.worst_level == "warning", 1), else_=2
         )
-        rows = session.execute(
-            joined.where(*filters).order_by(rank, worst_rank, Device.id).limit(size).offset((page - 1) * size)
-        ).all()
+        # Sort narrow rows (the id and two ranks), then read the page's 50 rows whole.
+        page_ids = list(
+            session.scalars(
+                select(Device.id)
+                .outerjoin(KioskState, KioskState.device_id == Device.id)
+                .where(*filters)
+                .order_by(rank, worst_rank, Device.id)
+                .limit(size)
+                .offset((page - 1) * size)
+            )
+        )
+        found = {
+            d.id: (d, st)
+            for d, st in session.execute(
+                select(Device, KioskState)
+                .outerjoin(KioskState, KioskState.device_id == Device.id)
+                .where(Device.id.in_(page_ids))
+            )
+        }
+        rows = [found[i] for i in page_ids]
     by_state = {"offline": counts.get(0, 0), "stale": counts.get(1, 0), "online": counts.get(2, 0)}
     total = by_state[state] if state else sum(by_state.values())
     return {

@@ -9,6 +9,7 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fundcenter.models.base import Base, UtcDateTime
+from fundcenter.models.devices import Device
 
 
 class StaffUser(Base):
@@ -39,7 +40,7 @@ class KioskState(Base):
     __tablename__ = "kiosk_states"
 
     device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"), primary_key=True)
-    last_seen_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     sent_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     # online | stale | offline, as last evaluated (alerts and history follow its changes)
     connectivity: Mapped[str] = mapped_column(String(8))
@@ -53,7 +54,13 @@ class KioskState(Base):
     checks: Mapped[str] = mapped_column(Text)  # JSON {name: {level, summary}}
     peripherals: Mapped[str] = mapped_column(Text)  # JSON as the heartbeat carried it
 
-    __table_args__ = (Index("ix_kiosk_states_connectivity_last_seen", "connectivity", "last_seen_at"),)
+    # The list reads state and worst level from indexes alone (the rows carry kilobytes of JSON):
+    # joined from devices by id, or ranged by the heartbeat's age; the sweep finds the silent ones.
+    __table_args__ = (
+        Index("ix_kiosk_states_connectivity_last_seen", "connectivity", "last_seen_at"),
+        Index("ix_kiosk_states_listing", "device_id", "last_seen_at", "worst_level"),
+        Index("ix_kiosk_states_seen_level", "last_seen_at", "worst_level", "device_id"),
+    )
 
 
 class KioskEvent(Base):
@@ -90,3 +97,7 @@ class Alert(Base):
     closed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
     __table_args__ = (Index("ix_alerts_status_raised_at", "status", "raised_at"),)
+
+
+# The console lists enrolled kiosks by hall without reading the devices' certificates.
+Index("ix_devices_status_location", Device.status, Device.location)

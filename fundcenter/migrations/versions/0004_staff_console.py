@@ -16,6 +16,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("devices", schema=None) as batch_op:
+        batch_op.create_index("ix_devices_status_location", ["status", "location"], unique=False)
+
     op.create_table(
         "staff_users",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -66,7 +69,12 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_kiosk_states_connectivity_last_seen", ["connectivity", "last_seen_at"], unique=False
         )
-        batch_op.create_index(batch_op.f("ix_kiosk_states_last_seen_at"), ["last_seen_at"], unique=False)
+        batch_op.create_index(
+            "ix_kiosk_states_listing", ["device_id", "last_seen_at", "worst_level"], unique=False
+        )
+        batch_op.create_index(
+            "ix_kiosk_states_seen_level", ["last_seen_at", "worst_level", "device_id"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_kiosk_states_worst_level"), ["worst_level"], unique=False)
 
     op.create_table(
@@ -112,3 +120,5 @@ def downgrade() -> None:
     op.drop_table("kiosk_states")
     op.drop_table("staff_sessions")
     op.drop_table("staff_users")
+    with op.batch_alter_table("devices", schema=None) as batch_op:
+        batch_op.drop_index("ix_devices_status_location")
