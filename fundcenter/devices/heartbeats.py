@@ -49,6 +49,7 @@ class HeartbeatSink:
         self.listeners: list[Listener] = []
         self._pending: list[Report] = []
         self._lock = threading.Lock()
+        self._flushing = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._statuses: dict[str, str] = {}
@@ -80,7 +81,13 @@ class HeartbeatSink:
         self._wake.set()
 
     def flush(self) -> int:
-        """Write everything received so far (the writer thread calls this; so do shutdown and tests)."""
+        """Write everything received so far (the writer thread calls this; so do shutdown and tests).
+        When it returns, every report received before the call is stored, also one the writer thread
+        was storing at that moment (flushes take turns)."""
+        with self._flushing:
+            return self._flush()
+
+    def _flush(self) -> int:
         with self._lock:
             batch, self._pending = self._pending, []
         if not batch:
@@ -110,7 +117,11 @@ class HeartbeatSink:
                 [{"b_id": device_id, "b_seen": seen} for device_id, seen in last_seen.items()],
             )
             for listener in self.listeners:
-                listener(session, batch)
+                try:
+                    with session.begin_nested():  # a listener's failure never costs the heartbeats
+                        listener(session, batch)
+                except Exception:
+                    log.exception("heartbeat listener %s failed; the heartbeats are stored", listener)
         return len(batch)
 
     def _run(self) -> None:
