@@ -11,7 +11,7 @@ from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 
-from bench import backend, face, idcard, printer, startup
+from bench import backend, console, face, idcard, printer, reporter, startup
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
@@ -154,6 +154,8 @@ SECTIONS: dict[str, Callable[[], list[str]]] = {
     "face": lambda: face_section(face.run_isolated()),
     "printer": printer.section,
     "backend": backend_section,
+    "console": console.section,
+    "reporter": reporter.section,
 }
 
 
@@ -168,8 +170,9 @@ def _existing_sections() -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m bench [startup] [idcard] [face] [printer] [backend]``: run the named sections (all by
-    default) and rewrite RESULTS.md, keeping the last results of the sections not run."""
+    """``python -m bench [startup] [idcard] [face] [printer] [backend] [console] [reporter]``: run the
+    named sections (all by default) and rewrite RESULTS.md, keeping the last results of the sections not
+    run."""
     chosen = (argv if argv is not None else sys.argv[1:]) or list(SECTIONS)
     unknown = [c for c in chosen if c not in SECTIONS]
     if unknown:

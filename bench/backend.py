@@ -73,9 +73,19 @@ def _csr(device_id: str) -> str:
     return csr.public_bytes(serialization.Encoding.PEM).decode("ascii")
 
 
-def _start(database_url: str) -> tuple[subprocess.Popen[str], str]:
+def _start(database_url: str, *serve_options: str) -> tuple[subprocess.Popen[str], str]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "fundcenter", "--database-url", database_url, "serve", "--port", "0"],
+        [
+            sys.executable,
+            "-m",
+            "fundcenter",
+            "--database-url",
+            database_url,
+            "serve",
+            "--port",
+            "0",
+            *serve_options,
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from fundcenter import __version__, errors
+from fundcenter.console.app import install as install_console
 from fundcenter.context import Clock, Context, utc_now
 from fundcenter.routes import (
     account,
@@ -66,4 +67,5 @@ def create_app(engine: Engine, settings: Settings | None = None, now: Clock = ut
     app.include_router(withdrawals.router)
     app.include_router(certificates.router)
     app.include_router(ratings.router)
+    install_console(app, app.state.context)
     return app

@@ -25,7 +25,8 @@ _OVERALL = {Level.OK: "online", Level.WARNING: "online", Level.FAULT: "hardwareE
 
 def heartbeat_body(results: Sequence[CheckResult], version: str, outbox_pending: int) -> dict[str, Any]:
     """The back end's heartbeat from one pass of checks: every device the shell reports and the
-    out-of-service state, the worst level, the outbox depth and the software version."""
+    out-of-service state, every check's level and summary, the worst level, the outbox depth and the
+    software version."""
     peripherals: dict[str, dict[str, Any]] = {}
     worst = Level.OK
     out_of_service = False
@@ -44,6 +45,7 @@ def heartbeat_body(results: Sequence[CheckResult], version: str, outbox_pending:
         "sent_at": dt.datetime.now(dt.UTC).isoformat(),
         "overall": "offline" if out_of_service and worst is not Level.FAULT else _OVERALL[worst],
         "peripherals": peripherals,
+        "checks": {r.name: {"level": r.level.value, "summary": r.summary[:256]} for r in results},
         "outbox_pending": outbox_pending,
         "software_version": version,
     }

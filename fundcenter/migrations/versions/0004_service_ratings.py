@@ -1,6 +1,6 @@
 """ratings: anonymous service ratings (好差评) from kiosk sessions
 
-Revision ID: 0004_ratings
+Revision ID: 0004
 Revises: 0003
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_ratings"
+revision = "0004"
 down_revision = "0003"
 branch_labels = None
 depends_on = None
