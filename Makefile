@@ -8,10 +8,13 @@ BIN := $(VENV)/bin
 # end-to-end clicking tests; CUPS (the daemon, lp/cancel, cupsenable, ipptool) for the certificate printer
 # and the private cupsd its tests start; poppler's pdfsig/pdftotext to check signed certificates and read
 # printed PDFs back; promtool (Debian ships it in prometheus) to lint the health metrics; PostgreSQL, of
-# which the back end's tests start a throwaway server of their own (initdb, a free port).
+# which the back end's tests start a throwaway server of their own (initdb, a free port); systemd for
+# `systemd-analyze verify`, which checks the units kiosk-provision installs, cage (the kiosk compositor
+# the shell's unit runs, which verify also checks), and udev's libudev for pyudev; headless Chromium and
+# its chromedriver, which the staff console's browser test drives through Selenium.
 APT_PACKAGES := python3 python3-venv libgl1 libegl1 libegl-mesa0 libgl1-mesa-dri libmtdev1 \
 	fonts-wqy-microhei xvfb xdotool cups-daemon cups-client cups-ipp-utils poppler-utils prometheus \
-	postgresql
+	postgresql systemd libudev1 cage chromium chromium-driver
 STAMP := $(VENV)/.installed
 
 .PHONY: all install system-packages demo test lint typecheck unit bench clean

@@ -73,13 +73,13 @@ def _csr(device_id: str) -> str:
     return csr.public_bytes(serialization.Encoding.PEM).decode("ascii")
 
 
-def _start(database_url: str) -> tuple[subprocess.Popen[str], str]:
+def _start(database_url: str, *serve_options: str) -> tuple[subprocess.Popen[str], str]:
     process = subprocess.Popen(
         # The load clients here send unsigned requests: these figures leave out the per-request
         # ECDSA check of RFC 9421 signatures.
         [
             *(sys.executable, "-m", "fundcenter", "--database-url", database_url),
-            *("serve", "--port", "0", "--allow-unsigned"),
+            *("serve", "--port", "0", "--allow-unsigned", *serve_options),
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,

@@ -10,8 +10,18 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from fundcenter import __version__, errors
+from fundcenter.console.app import install as install_console
 from fundcenter.context import Clock, Context, utc_now
-from fundcenter.routes import account, certificates, devices, heartbeats, members, sessions, withdrawals
+from fundcenter.routes import (
+    account,
+    certificates,
+    devices,
+    heartbeats,
+    members,
+    ratings,
+    sessions,
+    withdrawals,
+)
 from fundcenter.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -56,4 +66,6 @@ def create_app(engine: Engine, settings: Settings | None = None, now: Clock = ut
     app.include_router(account.router)
     app.include_router(withdrawals.router)
     app.include_router(certificates.router)
+    app.include_router(ratings.router)
+    install_console(app, app.state.context)
     return app

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import json
 import logging
 import socket
@@ -16,6 +17,7 @@ from sqlalchemy import select
 
 from fundcenter import housekeeping, masking
 from fundcenter.api import create_app
+from fundcenter.console import auth as staff_auth
 from fundcenter.context import Context, utc_now
 from fundcenter.db import make_engine, reading, upgrade_schema
 from fundcenter.devices import enrolment, tls
@@ -49,6 +51,30 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--tls-cert", type=Path, default=None, help="serve HTTPS with this certificate (PEM)")
     serve.add_argument("--tls-key", type=Path, default=None, help="the private key of --tls-cert (PEM)")
+    console = defaults.console
+    serve.add_argument(
+        "--stale-after",
+        type=float,
+        default=None,
+        help=f"console: seconds to stale (default {console.stale_after_s:g})",
+    )
+    serve.add_argument(
+        "--offline-after",
+        type=float,
+        default=None,
+        help=f"console: seconds to offline (default {console.offline_after_s:g})",
+    )
+    serve.add_argument(
+        "--console-poll",
+        type=float,
+        default=None,
+        help=f"console: page refresh (default {console.poll_s:g} s)",
+    )
+    staff = sub.add_parser("staff", help="monitoring staff who may log into the console").add_subparsers(
+        dest="staff_command", required=True
+    )
+    staff_add = staff.add_parser("add", help="add a staff user or set a new password (read from stdin)")
+    staff_add.add_argument("username")
     seed_cmd = sub.add_parser("seed", help="create the schema, the demo members and synthetic members")
     seed_cmd.add_argument("--count", type=int, default=20, help="synthetic members to add (default 20)")
     seed_cmd.add_argument("--rng-seed", type=int, default=12329)
@@ -96,6 +122,17 @@ def _settings(args: argparse.Namespace) -> Settings:
             values[key] = getattr(args, option)
     if getattr(args, "allow_unsigned", False):
         values["require_signatures"] = False
+    console = {
+        key: getattr(args, option)
+        for option, key in (
+            ("stale_after", "stale_after_s"),
+            ("offline_after", "offline_after_s"),
+            ("console_poll", "poll_s"),
+        )
+        if getattr(args, option, None) is not None
+    }
+    if console:
+        values["console"] = console
     return Settings.model_validate(values)
 
 
@@ -135,8 +172,10 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         sock.close()
         return 1
     server = uvicorn.Server(config)
+    app.state.console.state.start(min(1.0, settings.console.stale_after_s / 4))  # alerts while nobody looks
     print(f"fundcenter listening on {scheme}://{host}:{port}/", flush=True)
     server.run(sockets=[sock])
+    app.state.console.state.stop()
     app.state.context.heartbeats.close()  # store the last batch of heartbeats
     engine.dispose()
     return 0
@@ -214,6 +253,27 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
         engine.dispose()
 
 
+def _staff(args: argparse.Namespace, settings: Settings) -> int:
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"password for {args.username}: ")
+        if getpass.getpass("again: ") != password:
+            print("fundcenter: the passwords differ", file=sys.stderr)
+            return 2
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    engine = make_engine(settings.database_url)
+    try:
+        upgrade_schema(engine)
+        created = staff_auth.add_user(engine, args.username, password, utc_now())
+    except ValueError as exc:
+        print(f"fundcenter: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    print(f"staff user {args.username} {'added' if created else 'given a new password'}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -226,6 +286,8 @@ def main(argv: list[str] | None = None) -> int:
         return _review(args, settings)
     if args.command == "certificate":
         return _certificate(args, settings)
+    if args.command == "staff":
+        return _staff(args, settings)
     engine = make_engine(settings.database_url)
     try:
         if args.command == "seed":

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from fundcenter.console.settings import ConsoleSettings
 from fundcenter.withdrawals.rules import Limits
 
 DEFAULT_DATABASE_URL = "sqlite:///var/fundcenter/fundcenter.db"
@@ -43,6 +44,7 @@ class Settings(BaseModel):
     device_certificate_days: int = Field(default=397, ge=1)
     font_path: Path = CJK_FONT
     withdrawal_limits: Limits = Field(default_factory=Limits)
+    console: ConsoleSettings = Field(default_factory=ConsoleSettings)  # the staff console
 
     def resolved_data_dir(self) -> Path:
         if self.data_dir is not None:

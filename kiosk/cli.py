@@ -40,7 +40,39 @@ def _parser() -> argparse.ArgumentParser:
     health.add_argument("--profile", help="start from a named profile (production, demo)")
     health.add_argument("--once", action="store_true", help="run every check once, print, exit 0/1/2")
     health.add_argument("--format", choices=("prometheus", "json"), default="json", help="output of --once")
+
+    sender = sub.add_parser("outbox-sender", help="deliver the withdrawal outbox until stopped (a service)")
+    sender.add_argument("--config", type=Path, help=f"TOML config (default {DEFAULT_CONFIG_PATH} if present)")
+    sender.add_argument("--profile", help="start from a named profile (production, demo)")
+    sender.add_argument("--interval", type=float, default=5.0, help="seconds between passes (default 5)")
     return parser
+
+
+def _outbox_sender(cfg: KioskConfig, interval_s: float) -> int:
+    """The outbox's own service: the shell submits at the screen, this delivers whatever is left.
+    SIGTERM lets the pass in progress finish (an item cut short stays open under its key)."""
+    import signal
+    import threading
+
+    from kiosk.client.factory import client_from_config
+    from kiosk.outbox.sender import OutboxSender
+    from kiosk.outbox.store import Outbox
+
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    signal.signal(signal.SIGINT, lambda *_: stopping.set())
+    outbox = Outbox(cfg.paths.outbox)
+    sender = OutboxSender(outbox, client_from_config(cfg))
+    log.info("outbox sender: %s every %.1f s", cfg.paths.outbox, interval_s)
+    while not stopping.is_set():
+        try:
+            sender.drain_once()
+        except Exception:  # a bug must not end delivery for good; logged with its trace
+            log.exception("outbox pass failed")
+        stopping.wait(interval_s)
+    outbox.close()
+    log.info("outbox sender stopped")
+    return 0
 
 
 def _load(path: Path | None, profile: str | None) -> KioskConfig:
@@ -82,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"kiosk: configuration error:\n{exc}", file=sys.stderr)
         return 2
     configure_logging(cfg.logging.format, cfg.logging.level)
-    if args.command in ("run", "health"):
+    if args.command in ("run", "health", "outbox-sender"):
         from kiosk.client.factory import check_link_settings
 
         try:
@@ -96,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_demo(cfg, walkthrough=args.walkthrough, port=args.port)
     if args.command == "health":
         return _health(cfg, once=args.once, fmt=args.format)
+    if args.command == "outbox-sender":
+        return _outbox_sender(cfg, args.interval)
 
     from kiosk.app import RunOptions, default_offscreen, run_app
 

@@ -14,7 +14,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from kiosk.maintenance.pin import PinError, parse_pin_hash
 
 DEFAULT_CONFIG_PATH = Path("/etc/fund-kiosk/kiosk.toml")
 CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
@@ -67,6 +69,24 @@ class CardReaderSection(_Section):
     poll_interval_s: float = Field(default=0.1, ge=0.02, le=5)
 
 
+class CameraSection(_Section):
+    # A device index, /dev/video* or /dev/v4l/by-id/… path, a stream URL, or camsim://… (simulated);
+    # "" means no camera.
+    source: str = "/dev/video0"
+    width: int = Field(default=640, ge=160, le=7680)
+    height: int = Field(default=480, ge=120, le=4320)
+    fps: float = Field(default=30.0, gt=0, le=240)
+
+
+class PrintersSection(_Section):
+    # The A4 certificate printer's CUPS queue ("" for none) and the cupsd serving it (host:port).
+    cups_queue: str = "kiosk-a4"
+    cups_server: str = "localhost:631"
+    # The ESC/POS receipt printer: serial path, pyserial URL or tcp://host:9100; "" for none.
+    receipt_port: str = ""
+    receipt_baudrate: Literal[9600, 19200, 38400, 57600, 115200] = 9600
+
+
 class PathsSection(_Section):
     # Runtime data: databases, spools, screenshots, Kivy's home. Relative paths resolve against the
     # working directory at load time.
@@ -93,6 +113,11 @@ class PathsSection(_Section):
         """The device key and certificate from enrolment."""
         return self.var_dir / "identity"
 
+    @property
+    def maintenance(self) -> Path:
+        """Maintenance state that survives a restart (out of service and its reason)."""
+        return self.var_dir / "maintenance"
+
 
 class HealthSection(_Section):
     interval_s: float = Field(default=15.0, ge=1, le=3600)
@@ -105,6 +130,74 @@ class SimulationSection(_Section):
     enabled: bool = False
 
 
+class MaintenanceSection(_Section):
+    # The technician PIN as a salted scrypt hash (`python -m kiosk.maintenance pin` prints the line);
+    # "" means no PIN. The PIN itself is never written anywhere.
+    pin_hash: str = ""
+    # Also accept a TOTP code (RFC 6238) from the secret in paths.identity/maintenance-totp.secret
+    # (mode 0600; `python -m kiosk.maintenance totp` writes it).
+    totp: bool = False
+    # The hidden gesture on the attract screen: taps in the top-right corner, or one long press there.
+    gesture: Literal["corner_taps", "long_press"] = "corner_taps"
+    gesture_taps: int = Field(default=5, ge=3, le=10)
+    gesture_window_s: float = Field(default=3.0, gt=0, le=10)
+    long_press_s: float = Field(default=3.0, ge=1, le=10)
+    # Wrong codes in a row before the PIN pad locks, and for how long.
+    max_attempts: int = Field(default=5, ge=1, le=20)
+    lockout_s: float = Field(default=300.0, ge=10, le=86400)
+    # Maintenance closes itself after this long without a touch.
+    idle_timeout_s: float = Field(default=120.0, ge=15, le=3600)
+
+    @field_validator("pin_hash")
+    @classmethod
+    def _pin_hash_is_usable(cls, value: str) -> str:
+        if value:
+            try:
+                parse_pin_hash(value)
+            except PinError as exc:
+                raise ValueError(str(exc)) from exc
+        return value
+
+
+class SessionTimeouts(_Section):
+    """Seconds each stage of a member's session waits for the member (a touch starts it again).
+
+    The elderly mode multiplies them (``SessionSection.elderly_multiplier``). On the money steps a
+    timeout ends the session without submitting anything."""
+
+    card: float = Field(default=30.0, ge=5, le=600)  # "place your ID card"
+    face: float = Field(default=60.0, ge=10, le=600)  # camera, liveness and matching
+    opening: float = Field(default=30.0, ge=5, le=600)  # the back end opens the member session
+    menu: float = Field(default=60.0, ge=10, le=600)
+    account: float = Field(default=90.0, ge=10, le=600)
+    certificate: float = Field(default=90.0, ge=10, le=600)  # loading, preview, printing, printed
+    withdrawal: float = Field(default=90.0, ge=10, le=600)  # type, rule, amount, bank card, confirm
+    confirm_face: float = Field(default=45.0, ge=10, le=600)  # the second look before submitting
+    submitting: float = Field(default=45.0, ge=10, le=600)  # then "submitted, result by SMS"
+    result: float = Field(default=60.0, ge=10, le=600)
+    rating: float = Field(default=30.0, ge=5, le=600)
+    card_return: float = Field(default=30.0, ge=5, le=600)  # "请放回身份证" on a money step
+    error: float = Field(default=30.0, ge=5, le=600)
+    goodbye: float = Field(default=5.0, ge=1, le=60)  # "请取走身份证" while everything is wiped
+
+
+class SessionSection(_Section):
+    timeouts: SessionTimeouts = SessionTimeouts()
+    elderly_multiplier: float = Field(default=1.5, ge=1, le=4)
+    page_size: int = Field(default=6, ge=1, le=20)  # transactions or withdrawal types per page
+    elderly_page_size: int = Field(default=3, ge=1, le=20)
+    face_attempts: int = Field(default=3, ge=1, le=10)  # tries at the face before "please go to the counter"
+    # Optional comments a member may tick under the rating (好差评); codes are stored, texts shown.
+    comment_presets: tuple[str, ...] = (
+        "办理快捷",
+        "操作简单",
+        "界面清楚",
+        "等待太久",
+        "操作复杂",
+        "设备故障",
+    )
+
+
 class KioskConfig(_Section):
     profile: str = "production"
     kiosk: KioskSection = KioskSection()
@@ -112,9 +205,13 @@ class KioskConfig(_Section):
     logging: LoggingSection = LoggingSection()
     back_end: BackEndSection = BackEndSection()
     card_reader: CardReaderSection = CardReaderSection()
+    camera: CameraSection = CameraSection()
+    printers: PrintersSection = PrintersSection()
     paths: PathsSection = PathsSection()
     health: HealthSection = HealthSection()
     simulation: SimulationSection = SimulationSection()
+    maintenance: MaintenanceSection = MaintenanceSection()
+    session: SessionSection = SessionSection()
 
 
 def available_profiles() -> list[str]:

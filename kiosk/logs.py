@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import threading
+from collections import deque
 from datetime import UTC, datetime
 from typing import IO, Any, Literal
 
@@ -57,12 +59,41 @@ class TextFormatter(logging.Formatter):
         return scrub(line)
 
 
+class RecentLines(logging.Handler):
+    """The last ``capacity`` lines in memory, masked like every other line, for the maintenance
+    screen's log tail (nothing is written anywhere)."""
+
+    def __init__(self, capacity: int = 200) -> None:
+        super().__init__()
+        self.setFormatter(TextFormatter())
+        self._lines: deque[str] = deque(maxlen=capacity)
+        self._guard = threading.Lock()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            line = self.format(record).split("\n", 1)[0]  # a traceback stays in the journal
+        except (ValueError, TypeError, KeyError):  # a bad record must not break logging
+            self.handleError(record)
+            return
+        with self._guard:
+            self._lines.append(line)
+
+    def tail(self, count: int = 50) -> list[str]:
+        with self._guard:
+            return list(self._lines)[-count:] if count > 0 else []
+
+
+RECENT = RecentLines()
+
+
 def configure_logging(fmt: LogFormat = "json", level: str = "INFO", stream: IO[str] | None = None) -> None:
-    """Route every logger (ours, Kivy's, uvicorn's) through one masking handler on the root logger."""
+    """Route every logger (ours, Kivy's, uvicorn's) through one masking handler on the root logger,
+    and keep the recent lines in memory (:data:`RECENT`) for the maintenance screen."""
     handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
     root.addHandler(handler)
+    root.addHandler(RECENT)
     root.setLevel(level)

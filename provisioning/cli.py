@@ -1,8 +1,10 @@
 """``kiosk-provision``: the field technician's tool (a thin CLI over library functions).
 
-Today it checks a kiosk's configuration, reads ID cards and compares two face photos
-(``face-verify``, also in bulk for calibration); discovery, self-test, enrolment, installation and
-the report arrive with their issues.
+A technician's fifteen minutes: ``discover`` the peripherals, ``selftest`` every configured one,
+``enroll`` with the back end, ``install`` the config, services and udev rule, leave a ``report``; the
+``wizard`` walks all five (``--answers FILE --non-interactive`` for scripts). Also ``config-check``,
+``read-card`` and ``face-verify`` (in bulk for calibration). The work is done in the modules beside
+this one; this file only parses arguments and prints.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 
 from kiosk import __version__
 from kiosk.config import DEFAULT_CONFIG_PATH, ConfigError, load_config
+from provisioning import commands
 from provisioning.read_card import read_card_command
 
 
@@ -43,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     face.add_argument("--pairs", type=Path, help="a file of lines 'REFERENCE PROBE'; one result a line")
     face.add_argument("--threshold", type=float, help="distance threshold (default: the calibrated one)")
     face.add_argument("--json", action="store_true", help="print JSON (one object a line with --pairs)")
+    commands.add_parsers(sub)
     return parser
 
 
@@ -107,4 +111,6 @@ def main(argv: list[str] | None = None) -> int:
         return read_card_command(args.port, args.timeout, args.json, args.baudrate)
     if args.command == "face-verify":
         return face_verify(args)
+    if args.command in commands.HANDLERS:
+        return commands.HANDLERS[args.command](args)
     return config_check(args.config, args.profile, args.json)

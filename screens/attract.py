@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections.abc import Callable
 from typing import Any, Literal
 
 from kivy.uix.boxlayout import BoxLayout
@@ -10,6 +12,7 @@ from kivy.uix.label import Label
 from kivy.uix.screenmanager import Screen
 from kivy.uix.widget import Widget
 
+from kiosk.maintenance.gesture import HiddenGesture
 from screens.card_illustration import CardOnReader
 from screens.formatting import clock_text, date_text
 from screens.strings import Language, text
@@ -35,6 +38,9 @@ class AttractScreen(Screen):
         super().__init__(name="attract", **kwargs)
         self.theme = theme
         self.language = language
+        self.out_of_service: str | None = None  # the reason shown while a technician has it out
+        self._gesture: HiddenGesture | None = None
+        self._on_gesture: Callable[[], None] | None = None
         p, t = theme.palette, theme
         paint(self, p.background)
         page = BoxLayout(orientation="vertical")
@@ -122,7 +128,8 @@ class AttractScreen(Screen):
         self.clear_card()
 
     def on_enter(self, *_: Any) -> None:
-        self.card.start()
+        if self.out_of_service is None:
+            self.card.start()
 
     def on_leave(self, *_: Any) -> None:
         self.card.stop()
@@ -146,7 +153,9 @@ class AttractScreen(Screen):
         )
 
     def show_card(self, masked_name: str) -> None:
-        """A card was read: greet the member by their masked name."""
+        """A card was read: greet the member by their masked name (not while out of service)."""
+        if self.out_of_service is not None:
+            return
         p = self.theme.palette
         self.call_to_action.text = text("card.read_title", self.language)
         self.call_to_action.color = p.ok
@@ -161,6 +170,9 @@ class AttractScreen(Screen):
         self.hint.color = self.theme.palette.fault
 
     def clear_card(self) -> None:
+        if self.out_of_service is not None:
+            self.show_out_of_service(self.out_of_service)
+            return
         p = self.theme.palette
         self.call_to_action.text = text("attract.call_to_action", self.language)
         self.call_to_action.color = p.accent
@@ -168,3 +180,38 @@ class AttractScreen(Screen):
         self.hint.color = p.text_muted
         if self.manager is not None and self.manager.current == self.name:
             self.card.start()
+
+    # -- maintenance: the out-of-service notice and the hidden gesture ------------------------------
+    def show_out_of_service(self, reason: str | None) -> None:
+        """暂停服务 and the technician's reason instead of the call to action; None: back in service."""
+        self.out_of_service = reason
+        if reason is None:
+            self.clear_card()
+            return
+        p = self.theme.palette
+        self.call_to_action.text = text("attract.out_of_service", self.language)
+        self.call_to_action.color = p.fault
+        self.hint.text = text("attract.out_of_service_hint", self.language, reason=reason)
+        self.hint.color = p.text
+        self.card.stop()
+
+    def enable_hidden_gesture(self, gesture: HiddenGesture, on_gesture: Callable[[], None]) -> None:
+        self._gesture, self._on_gesture = gesture, on_gesture
+
+    def on_touch_down(self, touch: Any) -> bool:
+        if self._gesture is not None and self._on_gesture is not None:
+            x, y = touch.x - self.x, touch.y - self.y
+            if self._gesture.press(x, y, self.width, self.height, time.monotonic()):
+                self._on_gesture()
+                return True
+        return bool(super().on_touch_down(touch))
+
+    def on_touch_up(self, touch: Any) -> bool:
+        if (
+            self._gesture is not None
+            and self._on_gesture is not None
+            and self._gesture.release(time.monotonic())
+        ):
+            self._on_gesture()
+            return True
+        return bool(super().on_touch_up(touch))

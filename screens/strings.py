@@ -79,3 +79,13 @@ def text(key: str, language: Language = "zh", **values: object) -> str:
 
 def month_name(month: int) -> str:
     return _MONTHS[month - 1]
+
+
+def _merge_maintenance_texts() -> None:
+    from screens.maintenance_texts import MAINTENANCE_TEXTS  # noqa: PLC0415 - kept apart, merged here
+
+    for language in ("zh", "en"):
+        TEXTS[language].update(MAINTENANCE_TEXTS[language])
+
+
+_merge_maintenance_texts()

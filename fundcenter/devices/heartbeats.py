@@ -13,9 +13,12 @@ import datetime as dt
 import logging
 import threading
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, Table, bindparam, insert, select, update
+from sqlalchemy.orm import Session
 
 from fundcenter.db import reading, writing
 from fundcenter.errors import ApiError, Code
@@ -45,11 +48,18 @@ class Report:
     payload: str
 
 
+# Called inside the batch's transaction with the reports just stored (the staff console keeps each
+# kiosk's latest state this way instead of scanning heartbeats).
+Listener = Callable[[Session, Sequence[Report]], None]
+
+
 class HeartbeatSink:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self.listeners: list[Listener] = []
         self._pending: list[Report] = []
         self._lock = threading.Lock()
+        self._flushing = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._devices: dict[str, CachedDevice] = {}
@@ -81,7 +91,13 @@ class HeartbeatSink:
         self._wake.set()
 
     def flush(self) -> int:
-        """Write everything received so far (the writer thread calls this; so do shutdown and tests)."""
+        """Write everything received so far (the writer thread calls this; so do shutdown and tests).
+        When it returns, every report received before the call is stored, also one the writer thread
+        was storing at that moment (flushes take turns)."""
+        with self._flushing:
+            return self._flush()
+
+    def _flush(self) -> int:
         with self._lock:
             batch, self._pending = self._pending, []
         if not batch:
@@ -103,13 +119,19 @@ class HeartbeatSink:
                     for r in batch
                 ],
             )
-            for device_id, seen in last_seen.items():
-                session.execute(
-                    update(Device)
-                    .where(Device.id == device_id)
-                    .values(last_seen_at=seen)
-                    .execution_options(synchronize_session=False)
-                )
+            devices = cast(Table, Device.__table__)
+            session.connection().execute(  # one statement for the whole batch (executemany)
+                update(devices)
+                .where(devices.c.id == bindparam("b_id"))
+                .values(last_seen_at=bindparam("b_seen")),
+                [{"b_id": device_id, "b_seen": seen} for device_id, seen in last_seen.items()],
+            )
+            for listener in self.listeners:
+                try:
+                    with session.begin_nested():  # a listener's failure never costs the heartbeats
+                        listener(session, batch)
+                except Exception:
+                    log.exception("heartbeat listener %s failed; the heartbeats are stored", listener)
         return len(batch)
 
     def _run(self) -> None:

@@ -1,16 +1,18 @@
-"""Device routes: the CA certificate, enrolment (CSR in, certificate out)."""
+"""Device routes: the CA certificate, enrolment (CSR in, certificate out), a kiosk's public record."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
 from fundcenter.context import Context, context
+from fundcenter.db import reading
 from fundcenter.devices import enrolment
-from fundcenter.errors import Code, responses
+from fundcenter.errors import ApiError, Code, responses
+from fundcenter.models import Device
 
 router = APIRouter(prefix="/v1/devices", tags=["devices"])
 
@@ -65,3 +67,37 @@ def enrol(body: EnrolmentRequest, ctx: Context = Depends(context)) -> EnrolmentR
         ca_certificate_pem=done.ca_certificate_pem,
         not_after=done.not_after,
     )
+
+
+class DeviceRecord(BaseModel):
+    """What anyone may know of a kiosk (the installation report's QR code opens this): no keys, no
+    tokens, no people."""
+
+    device_id: str
+    location: str
+    status: str = Field(description="pending, active or revoked")
+    enrolled_at: dt.datetime | None
+    certificate_serial: str | None = Field(description="hex serial of the device certificate")
+    spki_sha256: str | None = Field(description="hex SHA-256 of the device key (SubjectPublicKeyInfo)")
+    revoked_at: dt.datetime | None
+
+
+@router.get("/{device_id}/record", responses=responses(Code.NOT_FOUND))
+def device_record(
+    device_id: str = Path(pattern=enrolment.DEVICE_ID.pattern),
+    ctx: Context = Depends(context),  # noqa: B008
+) -> DeviceRecord:
+    """A kiosk's public record: where it stands, whether it is enrolled, which certificate it holds."""
+    with reading(ctx.engine) as session:
+        device = session.get(Device, device_id)
+        if device is None:
+            raise ApiError(Code.NOT_FOUND, detail={"device_id": device_id})
+        return DeviceRecord(
+            device_id=device.id,
+            location=device.location,
+            status=device.status,
+            enrolled_at=device.enrolled_at,
+            certificate_serial=device.certificate_serial,
+            spki_sha256=device.spki_sha256,
+            revoked_at=device.revoked_at,
+        )

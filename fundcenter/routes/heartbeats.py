@@ -37,10 +37,21 @@ class Peripheral(BaseModel):
     detail: str = Field(default="", max_length=256)
 
 
+class CheckBrief(BaseModel):
+    level: Literal["ok", "warning", "fault"]
+    summary: str = Field(default="", max_length=256)
+
+
 class HeartbeatIn(BaseModel):
     sent_at: Timestamp
     overall: Status
     peripherals: dict[str, Peripheral] = Field(default_factory=dict, max_length=32)
+    checks: dict[str, CheckBrief] = Field(
+        default_factory=dict,
+        max_length=64,
+        description="every health check's level and summary (the console shows the worst; `service` "
+        "at fault means the kiosk is out of service)",
+    )
     outbox_pending: int = Field(default=0, ge=0, le=10**6, strict=True)
     software_version: str = Field(default="", max_length=64)
 

@@ -18,27 +18,34 @@ from kiosk.health.shell_checks import DEVICES
 log = logging.getLogger(__name__)
 PATH = "v1/devices/heartbeat"
 POLICY = TransportPolicy(connect_timeout_s=3.0, read_timeout_s=5.0, deadline_s=8.0)
+# The devices, plus the technician's out-of-service state (status offline, the reason in its detail).
+PERIPHERALS = (*DEVICES, "service")
 _OVERALL = {Level.OK: "online", Level.WARNING: "online", Level.FAULT: "hardwareError"}
 
 
 def heartbeat_body(results: Sequence[CheckResult], version: str, outbox_pending: int) -> dict[str, Any]:
-    """The back end's heartbeat from one pass of checks: every device the shell reports, the worst
-    level, the outbox depth and the software version."""
+    """The back end's heartbeat from one pass of checks: every device the shell reports and the
+    out-of-service state, every check's level and summary, the worst level, the outbox depth and the
+    software version."""
     peripherals: dict[str, dict[str, Any]] = {}
     worst = Level.OK
+    out_of_service = False
     for result in results:
-        if result.level is Level.FAULT or (result.level is Level.WARNING and worst is Level.OK):
+        if result.name == "service" and result.level is Level.FAULT:
+            out_of_service = True  # a technician's decision, not a broken device: "offline" below
+        elif result.level is Level.FAULT or (result.level is Level.WARNING and worst is Level.OK):
             worst = result.level
         status = result.context.get("status")
-        if result.name in DEVICES and isinstance(status, str):
+        if result.name in PERIPHERALS and isinstance(status, str):
             peripheral: dict[str, Any] = {"status": status, "detail": result.summary[:256]}
             if result.context.get("paper"):
                 peripheral["paper"] = result.context["paper"]
             peripherals[result.name] = peripheral
     return {
         "sent_at": dt.datetime.now(dt.UTC).isoformat(),
-        "overall": _OVERALL[worst],
+        "overall": "offline" if out_of_service and worst is not Level.FAULT else _OVERALL[worst],
         "peripherals": peripherals,
+        "checks": {r.name: {"level": r.level.value, "summary": r.summary[:256]} for r in results},
         "outbox_pending": outbox_pending,
         "software_version": version,
     }

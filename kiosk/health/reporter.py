@@ -22,6 +22,7 @@ from kiosk.health.checks import Check, CheckResult, Level, TransitionLog, run_ch
 from kiosk.health.heartbeats import HeartbeatQueue, heartbeat_body
 from kiosk.health.link_checks import BackEndReachable, CertificateExpiry, ClockOffset, OutboxBacklog
 from kiosk.health.metrics import CONTENT_TYPE, CheckCounters, exposition, status_samples
+from kiosk.health.service_check import ServiceCheck
 from kiosk.health.shell_checks import DEVICES, DeviceCheck, LastTransaction, ShellLiveness
 from kiosk.health.system_checks import CpuTemperature, DiskSpace, Memory, SoftwareVersion
 from kiosk.outbox.store import Outbox
@@ -43,6 +44,7 @@ def standard_checks(cfg: KioskConfig, client: BackEndClient) -> list[Check]:
         SoftwareVersion(__version__, cfg.kiosk.device_id),
         ShellLiveness(status, max_age_s=stale),
         *(DeviceCheck(name, status, max_age_s=stale) for name in DEVICES),
+        ServiceCheck(status, max_age_s=stale),
         DiskSpace(cfg.paths.var_dir),
         Memory(),
         CpuTemperature(),

@@ -29,6 +29,8 @@ class ShellStatus:
     version: str
     devices: dict[str, DeviceReport] = field(default_factory=dict)
     last_transaction_at: float | None = None
+    out_of_service: str | None = None  # the technician's reason while the kiosk is out of service
+    out_of_service_since: float | None = None
 
 
 def write_shell_status(path: Path, status: ShellStatus) -> None:
@@ -45,21 +47,28 @@ def read_shell_status(path: Path) -> ShellStatus | None:
         devices = {name: DeviceReport(**report) for name, report in raw.get("devices", {}).items()}
         for report in devices.values():
             DeviceStatus(report.status)  # an unknown status is a broken file
+        reason, since = raw.get("out_of_service"), raw.get("out_of_service_since")
         return ShellStatus(
             written_at=float(raw["written_at"]),
             pid=int(raw["pid"]),
             version=str(raw["version"]),
             devices=devices,
             last_transaction_at=raw.get("last_transaction_at"),
+            out_of_service=None if reason is None else str(reason),
+            out_of_service_since=None if since is None else float(since),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
 def shell_status_now(
-    version: str, devices: dict[str, DeviceReport], last_transaction_at: float | None
+    version: str,
+    devices: dict[str, DeviceReport],
+    last_transaction_at: float | None,
+    out_of_service: tuple[str, float] | None = None,
 ) -> ShellStatus:
-    return ShellStatus(time.time(), os.getpid(), version, devices, last_transaction_at)
+    reason, since = out_of_service if out_of_service is not None else (None, None)
+    return ShellStatus(time.time(), os.getpid(), version, devices, last_transaction_at, reason, since)
 
 
 class ShellStatusBoard:
@@ -70,6 +79,7 @@ class ShellStatusBoard:
         self.version = version
         self.devices: dict[str, DeviceReport] = {}
         self.last_transaction_at: float | None = None
+        self.out_of_service: tuple[str, float] | None = None  # (reason, since) set by a technician
 
     def device(
         self, name: str, status: DeviceStatus, problem: str | None = None, paper: str | None = None
@@ -79,8 +89,14 @@ class ShellStatusBoard:
     def transaction_succeeded(self) -> None:
         self.last_transaction_at = time.time()
 
+    def service(self, reason: str | None, since: float | None = None) -> None:
+        """Out of service for ``reason`` since ``since`` (Unix time), or back in service (None)."""
+        self.out_of_service = None if reason is None else (reason, time.time() if since is None else since)
+
     def snapshot(self) -> ShellStatus:
-        return shell_status_now(self.version, dict(self.devices), self.last_transaction_at)
+        return shell_status_now(
+            self.version, dict(self.devices), self.last_transaction_at, self.out_of_service
+        )
 
     def write(self) -> None:
         write_shell_status(self.path, self.snapshot())

@@ -101,6 +101,16 @@ def thread_server(
         engine.dispose()
 
 
+@contextmanager
+def serve_app(
+    data_dir: Path, ssl_certfile: str | None = None, ssl_keyfile: str | None = None
+) -> Iterator[ThreadServer]:
+    """:func:`thread_server` over HTTPS when given a server certificate and key (PEM files)."""
+    tls = (Path(ssl_certfile), Path(ssl_keyfile)) if ssl_certfile and ssl_keyfile else None
+    with thread_server(data_dir, tls) as running:
+        yield running
+
+
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[ThreadServer]:
     with thread_server(tmp_path) as running:

@@ -93,3 +93,23 @@ def test_registered_but_not_enrolled_device_is_refused(fundcenter: EmbeddedBackE
     fundcenter_cli(fundcenter.data_dir, "device", "add", "--id", "KIOSK-E004")
     response = Kiosk(fundcenter.url, "KIOSK-E004").open_session(LIN)
     assert (response.status_code, response.json()["code"]) == (403, "device_not_enrolled")
+
+
+def test_a_device_record_is_public_and_says_no_secret(server: ThreadServer) -> None:
+    kiosk = server.kiosk()
+    record = requests.get(f"{server.url}v1/devices/{kiosk.device_id}/record", timeout=TIMEOUT)
+    assert record.status_code == 200
+    body = record.json()
+    assert (body["device_id"], body["status"], body["location"]) == (kiosk.device_id, "active", "test hall")
+    assert len(body["spki_sha256"]) == 64
+    assert set(body) == {
+        "device_id",
+        "location",
+        "status",
+        "enrolled_at",
+        "certificate_serial",
+        "spki_sha256",
+        "revoked_at",
+    }
+    missing = requests.get(f"{server.url}v1/devices/KIOSK-NONE/record", timeout=TIMEOUT)
+    assert (missing.status_code, missing.json()["code"]) == (404, "not_found")

@@ -13,6 +13,7 @@ from drivers.status import DeviceStatus
 from kiosk.health.checks import CheckResult, Level, Sample
 from kiosk.health.link_checks import CertificateExpiry, OutboxBacklog
 from kiosk.health.reporter import Reporter
+from kiosk.health.service_check import ServiceCheck
 from kiosk.health.shell_checks import DeviceCheck, LastTransaction, ShellLiveness
 from kiosk.health.shell_status import ShellStatusBoard
 from kiosk.health.system_checks import CpuTemperature, DiskSpace, Memory, SoftwareVersion
@@ -47,6 +48,7 @@ def emitted(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
     board.device("card_reader", DeviceStatus.ONLINE)
     board.device("receipt_printer", DeviceStatus.ONLINE, paper="low")
     board.transaction_succeeded()
+    board.service("maintenance")  # out of service, so that its "since" series is emitted too
     board.write()
     outbox = Outbox(tmp / "outbox.db")
     outbox.enqueue("withdrawal", "v1/withdrawals", {})
@@ -68,6 +70,7 @@ def emitted(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
             OutboxBacklog(outbox),
             LastTransaction(board.path),
             CertificateExpiry(cert),
+            ServiceCheck(board.path),
         ]
     )
     reporter.run_once()

@@ -1,0 +1,5 @@
+import sys
+
+from kiosk.maintenance.cli import main
+
+sys.exit(main())
