@@ -131,7 +131,9 @@ def test_the_reference_back_end_accepts_it(fundcenter: EmbeddedBackEnd, tmp_path
     mode, board = maintenance(tmp_path / "var")
     mode.set_out_of_service("maintenance")
     board.write()
-    client = BackEndClient(ClientSettings(base_url=fundcenter.url, device_id=kiosk.device_id))
+    client = BackEndClient(
+        ClientSettings(base_url=fundcenter.url, device_id=kiosk.device_id, signer=kiosk.signer())
+    )
     queue = HeartbeatQueue(client)
     Reporter([ServiceCheck(board.path)], queue).run_once()
     assert (queue.sent, len(queue)) == (1, 0)

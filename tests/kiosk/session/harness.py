@@ -31,6 +31,7 @@ from drivers.printer.simulator.escpos_engine import SimulatedReceiptPrinter
 from drivers.printer.simulator.escpos_pty import EscPosPty
 from drivers.printer.spool import SpoolDocumentPrinter
 from kiosk.client.api import FundCenterApi
+from kiosk.client.signing import Signer
 from kiosk.client.transport import BackEndClient, ClientSettings
 from kiosk.config import SessionSection
 from kiosk.documents.verify import CertificateVerifier
@@ -155,6 +156,7 @@ def kiosk(
     back_end_url: str,
     device_id: str,
     *,
+    signer: Signer | None = None,
     member: CooperativeMember,
     engine: FaceEngine,
     folder: Path,
@@ -165,7 +167,7 @@ def kiosk(
         inbox: Inbox = queue.Queue()
         workers = Workers(inbox.put)
         stack.callback(workers.close)
-        client = BackEndClient(ClientSettings(base_url=back_end_url, device_id=device_id))
+        client = BackEndClient(ClientSettings(base_url=back_end_url, device_id=device_id, signer=signer))
         stack.callback(client.close)
         outbox = Outbox(folder / "outbox.db")
         stack.callback(outbox.close)

@@ -32,7 +32,9 @@ def test_no_paper_for_the_receipt_then_a_reprint(
     assert back_end.url is not None
     device = new_kiosk(back_end)
     member = cooperative_member(camera_view, tmp_path / "camera")
-    with kiosk(back_end.url, device.device_id, member=member, engine=engine, folder=tmp_path) as k:
+    with kiosk(
+        back_end.url, device.device_id, signer=device.signer(), member=member, engine=engine, folder=tmp_path
+    ) as k:
         k.receipts.set_faults("paper_out")
         walk_to_menu(k)
         k.handle(ev.Press(Action.WITHDRAWAL))

@@ -27,7 +27,9 @@ def test_a_session_opened_for_a_member_who_left_is_ended(
     assert back_end.url is not None
     device = new_kiosk(back_end)
     member = cooperative_member(camera_view, tmp_path / "camera")
-    with kiosk(back_end.url, device.device_id, member=member, engine=engine, folder=tmp_path) as k:
+    with kiosk(
+        back_end.url, device.device_id, signer=device.signer(), member=member, engine=engine, folder=tmp_path
+    ) as k:
         k.reader.place(k.card(OUYANG_ID))
         k.run_until_stage(Stage.OPENING, seconds=90)  # the request is on a worker; its answer not read yet
         view = k.handle(ev.Press(Action.EXIT))

@@ -38,7 +38,9 @@ def test_a_withdrawal_the_back_end_did_not_answer_is_held_and_delivered_once(
     member = cooperative_member(camera_view, tmp_path / "camera")
     with (
         fault_proxy(back_end.url) as proxy,
-        kiosk(proxy.url, device.device_id, member=member, engine=engine, folder=tmp_path) as k,
+        kiosk(
+            proxy.url, device.device_id, signer=device.signer(), member=member, engine=engine, folder=tmp_path
+        ) as k,
     ):
         walk_to_menu(k)
         k.handle(ev.Press(Action.WITHDRAWAL))

@@ -77,7 +77,9 @@ def test_a_whole_session_against_the_reference_back_end(
     crashed = tmp_path / "sessions" / "kiosk-session-crashed"  # a power cut during an earlier session
     crashed.mkdir(parents=True)
     (crashed / "certificate.pdf").write_bytes(b"%PDF-1.7 an earlier member's certificate")
-    with kiosk(back_end.url, device.device_id, member=member, engine=engine, folder=tmp_path) as k:
+    with kiosk(
+        back_end.url, device.device_id, signer=device.signer(), member=member, engine=engine, folder=tmp_path
+    ) as k:
         assert not crashed.exists()  # wiped when the services started, before the first member
         walk_to_menu(k)
         visit = k.services._visit
@@ -167,7 +169,9 @@ def test_every_way_out_wipes_memory_and_disk(
     assert back_end.url is not None
     device = new_kiosk(back_end)
     member = cooperative_member(camera_view, tmp_path / "camera")
-    with kiosk(back_end.url, device.device_id, member=member, engine=engine, folder=tmp_path) as k:
+    with kiosk(
+        back_end.url, device.device_id, signer=device.signer(), member=member, engine=engine, folder=tmp_path
+    ) as k:
         walk_to_menu(k)
         visit = k.services._visit
         assert visit is not None
