@@ -65,6 +65,10 @@ class BigButton(Button):
         pad = self.theme.px(12)
         self.text_size = (max(1.0, self.width - 2 * pad), None)
 
+    def rebind(self, on_tap: Callable[[], None]) -> None:
+        """What a tap does from now on (a pad's OK carries the amount typed so far)."""
+        self._on_tap = on_tap
+
     def on_press(self) -> None:
         p = self.theme.palette
         self.background_color = p.primary_dark if self.style in ("primary", "danger") else p.border

@@ -4,18 +4,25 @@ stage's title and its countdown."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
 from screens.buttons import BigButton, touch_size
-from screens.strings import Language, text
 from screens.theme import Theme
 from screens.widgets import paint
 
 Action = Callable[[], None]
+
+
+class Labels(NamedTuple):
+    back: str
+    exit: str
+    language: str  # the other language's name: "English" on a Chinese screen
+    elderly: str  # turns the elderly mode on
+    normal: str  # turns it off
 
 
 class Header(BoxLayout):
@@ -24,9 +31,9 @@ class Header(BoxLayout):
     def __init__(
         self,
         theme: Theme,
-        language: Language,
         title: str,
         *,
+        labels: Labels,
         on_back: Action | None,
         on_exit: Action | None,
         on_language: Action,
@@ -48,19 +55,17 @@ class Header(BoxLayout):
             spacing=t.px(14),
         )
         narrow: dict[str, Any] = {"size_hint_x": None, "width": max(target * 1.5, t.px(200))}
-        self.back = BigButton(t, text("button.back", language), on_back, style="secondary", **narrow)
-        self.language_toggle = BigButton(
-            t, text("button.language", language), on_language, style="secondary", **narrow
-        )
+        self.back = BigButton(t, labels.back, on_back, style="secondary", **narrow)
+        self.language_toggle = BigButton(t, labels.language, on_language, style="secondary", **narrow)
         self.elderly_toggle = BigButton(
             t,
-            text("button.elderly_off" if elderly else "button.elderly", language),
+            labels.normal if elderly else labels.elderly,
             on_elderly,
             style="danger" if elderly else "secondary",
             size_hint_x=None,
             width=max(target * 1.9, t.px(250)),
         )
-        self.exit = BigButton(t, text("button.exit", language), on_exit, style="danger", **narrow)
+        self.exit = BigButton(t, labels.exit, on_exit, style="danger", **narrow)
         if on_back is not None:
             bar.add_widget(self.back)
         bar.add_widget(Widget())

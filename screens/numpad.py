@@ -38,6 +38,7 @@ class NumberPad(BoxLayout):
         kwargs.setdefault("spacing", t.px(16))
         kwargs.setdefault("size_hint_y", None)
         super().__init__(**kwargs)
+        self.theme = theme
         row = touch_size(theme)
         self.entry = Label(
             text=entry or placeholder,
@@ -61,3 +62,9 @@ class NumberPad(BoxLayout):
             grid.add_widget(button)
         self.add_widget(grid)
         self.height = row + grid.height + self.spacing
+        self.placeholder = placeholder
+
+    def show(self, entry: str, has_value: bool) -> None:
+        p = self.theme.palette
+        self.entry.text = entry if has_value else self.placeholder
+        self.entry.color = p.text if has_value else p.text_muted

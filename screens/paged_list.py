@@ -1,4 +1,5 @@
-"""A list shown a page at a time (fewer rows per page in the elderly mode), with big page buttons."""
+"""A list shown a page at a time (the flow keeps the page and gives fewer rows in the elderly mode),
+with big buttons to turn the page."""
 
 from __future__ import annotations
 
@@ -13,16 +14,10 @@ from screens.strings import Language, text
 from screens.theme import Theme
 from screens.widgets import WrappedLabel, paint
 
-Row = tuple[str, str]  # left text (what), right text (amount, date …)
-
-
-def page_count(rows: int, per_page: int) -> int:
-    return max(1, -(-rows // per_page))
+Row = tuple[str, str]  # left text (what, when), right text (the amount)
 
 
 class PagedList(BoxLayout):
-    """Rows of two texts; ``on_page(n)`` asks for another page (the flow keeps the page number)."""
-
     def __init__(
         self,
         theme: Theme,
@@ -30,8 +25,9 @@ class PagedList(BoxLayout):
         rows: Sequence[Row],
         *,
         page: int,
-        per_page: int,
-        on_page: Callable[[int], None],
+        pages: int,
+        on_previous: Callable[[], None],
+        on_next: Callable[[], None],
         **kwargs: Any,
     ) -> None:
         t, p = theme, theme.palette
@@ -39,37 +35,19 @@ class PagedList(BoxLayout):
         kwargs.setdefault("spacing", t.px(10))
         kwargs.setdefault("size_hint_y", None)
         super().__init__(**kwargs)
-        pages = page_count(len(rows), per_page)
-        page = min(max(0, page), pages - 1)
-        self.page, self.pages = page, pages
-        shown = rows[page * per_page : (page + 1) * per_page]
-        if not shown:
+        self.bind(minimum_height=self.setter("height"))
+        if not rows:
             self.add_widget(
                 WrappedLabel(text=text("list.empty", language), font_size=t.font("body"), color=p.text_muted)
             )
-        for left, right in shown:
-            line = BoxLayout(orientation="horizontal", size_hint_y=None, padding=(t.px(24), t.px(12)))
-            paint(line, p.surface, radius=t.px(10))
-            what = WrappedLabel(text=left, font_size=t.font("body"), color=p.text, halign="left")
-            amount = Label(
-                text=right,
-                font_size=t.font("body"),
-                color=p.primary,
-                bold=True,
-                size_hint_x=None,
-                halign="right",
-            )
-            amount.bind(texture_size=lambda lbl, size: setattr(lbl, "width", size[0] + t.px(10)))
-            line.add_widget(what)
-            line.add_widget(amount)
-            what.bind(height=lambda _w, h, ln=line: setattr(ln, "height", max(h, t.font("body")) + t.px(24)))
-            self.add_widget(line)
+        for left, right in rows:
+            self.add_widget(_line(theme, left, right))
+        if pages <= 1:
+            return
         nav = BoxLayout(orientation="horizontal", size_hint_y=None, spacing=t.px(20))
-        self.previous = BigButton(
-            t, text("list.previous", language), lambda: on_page(page - 1), style="secondary"
-        )
-        self.next = BigButton(t, text("list.next", language), lambda: on_page(page + 1), style="secondary")
-        self.previous.disabled = page == 0
+        self.previous = BigButton(t, text("list.previous", language), on_previous, style="secondary")
+        self.next = BigButton(t, text("list.next", language), on_next, style="secondary")
+        self.previous.disabled = page <= 0
         self.next.disabled = page >= pages - 1
         where = Label(
             text=text("list.page", language, page=page + 1, pages=pages),
@@ -81,4 +59,20 @@ class PagedList(BoxLayout):
         nav.add_widget(where)
         nav.add_widget(self.next)
         self.add_widget(nav)
-        self.bind(minimum_height=self.setter("height"))
+
+
+def _line(theme: Theme, left: str, right: str) -> BoxLayout:
+    t, p = theme, theme.palette
+    line = BoxLayout(
+        orientation="horizontal", size_hint_y=None, padding=(t.px(24), t.px(12)), spacing=t.px(16)
+    )
+    paint(line, p.surface, radius=t.px(10))
+    what = WrappedLabel(text=left, font_size=t.font("caption"), color=p.text, halign="left")
+    amount = Label(
+        text=right, font_size=t.font("body"), color=p.primary, bold=True, size_hint_x=None, halign="right"
+    )
+    amount.bind(texture_size=lambda lbl, size: setattr(lbl, "width", size[0] + t.px(10)))
+    line.add_widget(what)
+    line.add_widget(amount)
+    what.bind(height=lambda _w, h: setattr(line, "height", max(h, t.font("body") * 1.3) + t.px(24)))
+    return line
