@@ -105,6 +105,45 @@ class SimulationSection(_Section):
     enabled: bool = False
 
 
+class SessionTimeouts(_Section):
+    """Seconds each stage of a member's session waits for the member (a touch starts it again).
+
+    The elderly mode multiplies them (``SessionSection.elderly_multiplier``). On the money steps a
+    timeout ends the session without submitting anything."""
+
+    card: float = Field(default=30.0, ge=5, le=600)  # "place your ID card"
+    face: float = Field(default=60.0, ge=10, le=600)  # camera, liveness and matching
+    opening: float = Field(default=30.0, ge=5, le=600)  # the back end opens the member session
+    menu: float = Field(default=60.0, ge=10, le=600)
+    account: float = Field(default=90.0, ge=10, le=600)
+    certificate: float = Field(default=90.0, ge=10, le=600)  # loading, preview, printing, printed
+    withdrawal: float = Field(default=90.0, ge=10, le=600)  # type, rule, amount, bank card, confirm
+    confirm_face: float = Field(default=45.0, ge=10, le=600)  # the second look before submitting
+    submitting: float = Field(default=45.0, ge=10, le=600)  # then "submitted, result by SMS"
+    result: float = Field(default=60.0, ge=10, le=600)
+    rating: float = Field(default=30.0, ge=5, le=600)
+    card_return: float = Field(default=30.0, ge=5, le=600)  # "请放回身份证" on a money step
+    error: float = Field(default=30.0, ge=5, le=600)
+    goodbye: float = Field(default=5.0, ge=1, le=60)  # "请取走身份证" while everything is wiped
+
+
+class SessionSection(_Section):
+    timeouts: SessionTimeouts = SessionTimeouts()
+    elderly_multiplier: float = Field(default=1.5, ge=1, le=4)
+    page_size: int = Field(default=6, ge=1, le=20)  # transactions or withdrawal types per page
+    elderly_page_size: int = Field(default=3, ge=1, le=20)
+    face_attempts: int = Field(default=3, ge=1, le=10)  # tries at the face before "please go to the counter"
+    # Optional comments a member may tick under the rating (好差评); codes are stored, texts shown.
+    comment_presets: tuple[str, ...] = (
+        "办理快捷",
+        "操作简单",
+        "界面清楚",
+        "等待太久",
+        "操作复杂",
+        "设备故障",
+    )
+
+
 class KioskConfig(_Section):
     profile: str = "production"
     kiosk: KioskSection = KioskSection()
@@ -115,6 +154,7 @@ class KioskConfig(_Section):
     paths: PathsSection = PathsSection()
     health: HealthSection = HealthSection()
     simulation: SimulationSection = SimulationSection()
+    session: SessionSection = SessionSection()
 
 
 def available_profiles() -> list[str]:

@@ -1,0 +1,153 @@
+"""A recording :class:`~kiosk.session.ports.Services` and a clock the test moves: the flow's own tests
+answer every call by hand, as the real services would answer later through the UI thread."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from drivers.idcard.carddata import CardRecord, CardType
+from drivers.idcard.poller import CardPlaced
+from kiosk.config import SessionSection
+from kiosk.session.data import (
+    AccountSummary,
+    MovementRow,
+    RequiredDocument,
+    WithdrawalDraft,
+    WithdrawalOption,
+)
+from kiosk.session.flow import SessionFlow
+from kiosk.session.states import Rating
+
+
+@dataclass
+class FakeClock:
+    now: float = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@dataclass
+class RecordingServices:
+    calls: list[tuple[str, int, tuple[Any, ...]]] = field(default_factory=list)
+
+    def _record(self, name: str, session: int, *args: Any) -> None:
+        self.calls.append((name, session, args))
+
+    def names(self) -> list[str]:
+        return [name for name, _, _ in self.calls]
+
+    def last(self, name: str) -> tuple[int, tuple[Any, ...]]:
+        for called, session, args in reversed(self.calls):
+            if called == name:
+                return session, args
+        raise AssertionError(f"{name} was never called; calls: {self.names()}")
+
+    def start_face(self, session: int, card: CardRecord) -> None:
+        self._record("start_face", session, card)
+
+    def recheck_face(self, session: int) -> None:
+        self._record("recheck_face", session)
+
+    def stop_face(self, session: int) -> None:
+        self._record("stop_face", session)
+
+    def open_session(self, session: int) -> None:
+        self._record("open_session", session)
+
+    def load_account(self, session: int) -> None:
+        self._record("load_account", session)
+
+    def load_certificate(self, session: int) -> None:
+        self._record("load_certificate", session)
+
+    def print_certificate(self, session: int) -> None:
+        self._record("print_certificate", session)
+
+    def load_withdrawal_types(self, session: int) -> None:
+        self._record("load_withdrawal_types", session)
+
+    def submit_withdrawal(self, session: int, draft: WithdrawalDraft) -> None:
+        self._record("submit_withdrawal", session, draft)
+
+    def print_receipt(self, session: int) -> None:
+        self._record("print_receipt", session)
+
+    def submit_rating(self, session: int, rating: Rating, comments: tuple[str, ...]) -> None:
+        self._record("submit_rating", session, rating, comments)
+
+    def wipe(self, session: int) -> None:
+        self._record("wipe", session)
+
+
+def card(id_number: str = "371302198806120029", name: str = "林晓雯") -> CardRecord:
+    return CardRecord(
+        card_type=CardType.RESIDENT,
+        name=name,
+        gender="female",
+        birth_date=dt.date(1988, 6, 12),
+        id_number=id_number,
+        valid_from=dt.date(2020, 1, 1),
+        valid_to=None,
+        photo=b"WLT" * 10,
+    )
+
+
+def placed(id_number: str = "371302198806120029", name: str = "林晓雯") -> CardPlaced:
+    return CardPlaced(card(id_number, name))
+
+
+def account(balance_fen: int = 5_000_000, name_masked: str = "林**") -> AccountSummary:
+    return AccountSummary(
+        name_masked=name_masked,
+        account_masked="1101********0029",
+        employer_name="示例科技有限公司",
+        status="normal",
+        balance_fen=balance_fen,
+        monthly_amount_fen=240_000,
+        contribution_base_fen=1_000_000,
+        employer_rate_bp=1200,
+        personal_rate_bp=1200,
+        paid_up_to="2026-10",
+        loan_status="none",
+        bank_card_last4="0123",
+    )
+
+
+def movements(count: int) -> tuple[MovementRow, ...]:
+    return tuple(
+        MovementRow(
+            "deposit",
+            240_000,
+            240_000 * (count - i),
+            dt.date(2026, 10, 1) - dt.timedelta(days=30 * i),
+            "汇缴",
+        )
+        for i in range(count)
+    )
+
+
+RENT = WithdrawalOption("rent", "租房提取", "《住房公积金管理条例》第二十四条", (), False, "instant")
+RETIREMENT = WithdrawalOption(
+    "retirement", "离退休提取", "《住房公积金管理条例》第二十四条", (), True, "instant"
+)
+PURCHASE = WithdrawalOption(
+    "house_purchase",
+    "购房提取",
+    "《住房公积金管理条例》第二十四条",
+    (RequiredDocument("purchase_contract", "购房合同"), RequiredDocument("purchase_invoice", "购房发票")),
+    False,
+    "review",
+)
+TYPES = (RENT, RETIREMENT, PURCHASE)
+
+
+def new_flow(settings: SessionSection | None = None) -> tuple[SessionFlow, RecordingServices, FakeClock]:
+    services = RecordingServices()
+    clock = FakeClock()
+    return SessionFlow(settings or SessionSection(), services, clock), services, clock
