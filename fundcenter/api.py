@@ -11,7 +11,16 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from fundcenter import __version__, errors
 from fundcenter.context import Clock, Context, utc_now
-from fundcenter.routes import account, certificates, devices, heartbeats, members, sessions, withdrawals
+from fundcenter.routes import (
+    account,
+    certificates,
+    devices,
+    heartbeats,
+    members,
+    ratings,
+    sessions,
+    withdrawals,
+)
 from fundcenter.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -56,4 +65,5 @@ def create_app(engine: Engine, settings: Settings | None = None, now: Clock = ut
     app.include_router(account.router)
     app.include_router(withdrawals.router)
     app.include_router(certificates.router)
+    app.include_router(ratings.router)
     return app

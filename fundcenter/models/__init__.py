@@ -7,6 +7,7 @@ from fundcenter.models.base import Base
 from fundcenter.models.certificates import Certificate
 from fundcenter.models.devices import Device, Heartbeat
 from fundcenter.models.members import LedgerEntry, Member
+from fundcenter.models.ratings import Rating
 from fundcenter.models.sessions import MemberSession
 from fundcenter.models.withdrawals import IdempotencyRecord, Withdrawal
 
@@ -19,5 +20,6 @@ __all__ = [
     "LedgerEntry",
     "Member",
     "MemberSession",
+    "Rating",
     "Withdrawal",
 ]

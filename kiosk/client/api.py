@@ -92,6 +92,12 @@ class ReferenceFace(_Model):
     encoding: list[float]
 
 
+class RatingAck(_Model):
+    id: int
+    session_ref: str
+    level: str
+
+
 @dataclass(frozen=True, slots=True)
 class SealedCertificate:
     pdf: bytes
@@ -151,6 +157,20 @@ class FundCenterApi:
     def reference_face(self, card: dict[str, Any]) -> ReferenceFace:
         reply = self.client.request("POST", "v1/reference-faces", body=card, policy=MEMBER)
         return _parse(ReferenceFace, reply.body, "reference face")
+
+    def submit_rating(
+        self, session_ref: str, level: str, comments: list[str], rated_at: dt.datetime
+    ) -> RatingAck:
+        """An anonymous service rating (好差评) for this kiosk's session ``session_ref``; a repeat for the
+        same reference is answered with the stored one, so a retry never counts twice."""
+        body = {
+            "session_ref": session_ref,
+            "level": level,
+            "comments": comments,
+            "rated_at": rated_at.isoformat(),
+        }
+        reply = self.client.request("POST", "v1/ratings", body=body, policy=BACKGROUND)
+        return _parse(RatingAck, reply.body, "rating")
 
     def enrol(self, device_id: str, token: str, csr_pem: str) -> Enrolled:
         body = {"device_id": device_id, "token": token, "csr_pem": csr_pem}

@@ -102,8 +102,13 @@ class SessionPrints:
     """The prints of one member session. Not thread-safe: the session's worker owns it."""
 
     def __init__(
-        self, documents: DocumentPrinter, receipts: ReceiptPrinter, verifier: CertificateVerifier
+        self,
+        documents: DocumentPrinter,
+        receipts: ReceiptPrinter,
+        verifier: CertificateVerifier,
+        temp_dir: Path | None = None,  # the session's wiped temp area; None: the system's
     ) -> None:
+        self._temp_dir = temp_dir
         self._documents = documents
         self._receipts = receipts
         self._verifier = verifier
@@ -171,7 +176,7 @@ class SessionPrints:
         return PrintResult(document_id, kind, Outcome.FAILED, attempts + 1, message, detail)
 
     def _print_pdf(self, pdf: bytes, kind: Kind) -> None:
-        fd, name = tempfile.mkstemp(prefix="kiosk-print-", suffix=".pdf")  # mode 0600
+        fd, name = tempfile.mkstemp(prefix="kiosk-print-", suffix=".pdf", dir=self._temp_dir)  # mode 0600
         path = Path(name)
         try:
             with os.fdopen(fd, "wb") as handle:
