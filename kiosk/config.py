@@ -67,6 +67,24 @@ class CardReaderSection(_Section):
     poll_interval_s: float = Field(default=0.1, ge=0.02, le=5)
 
 
+class CameraSection(_Section):
+    # A device index, /dev/video* or /dev/v4l/by-id/… path, a stream URL, or camsim://… (simulated);
+    # "" means no camera.
+    source: str = "/dev/video0"
+    width: int = Field(default=640, ge=160, le=7680)
+    height: int = Field(default=480, ge=120, le=4320)
+    fps: float = Field(default=30.0, gt=0, le=240)
+
+
+class PrintersSection(_Section):
+    # The A4 certificate printer's CUPS queue ("" for none) and the cupsd serving it (host:port).
+    cups_queue: str = "kiosk-a4"
+    cups_server: str = "localhost:631"
+    # The ESC/POS receipt printer: serial path, pyserial URL or tcp://host:9100; "" for none.
+    receipt_port: str = ""
+    receipt_baudrate: Literal[9600, 19200, 38400, 57600, 115200] = 9600
+
+
 class PathsSection(_Section):
     # Runtime data: databases, spools, screenshots, Kivy's home. Relative paths resolve against the
     # working directory at load time.
@@ -151,6 +169,8 @@ class KioskConfig(_Section):
     logging: LoggingSection = LoggingSection()
     back_end: BackEndSection = BackEndSection()
     card_reader: CardReaderSection = CardReaderSection()
+    camera: CameraSection = CameraSection()
+    printers: PrintersSection = PrintersSection()
     paths: PathsSection = PathsSection()
     health: HealthSection = HealthSection()
     simulation: SimulationSection = SimulationSection()

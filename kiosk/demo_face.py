@@ -23,12 +23,14 @@ import cv2
 import numpy as np
 
 from drivers.camera.transport import Image, SourceUnavailable
-from kiosk.identity.engine import CAMERA_DETECTOR, PHOTO_DETECTOR, FaceEngine, read_image
+from kiosk.identity.engine import CAMERA_DETECTOR, PHOTO_DETECTOR, FaceEngine, FaceInputError, read_image
 from kiosk.identity.pose import LEFT_EYE, NOSE_TIP, RIGHT_EYE, Points, nose_ratio
 
 FACES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "faces"
 WIDTH, HEIGHT, FACE_WIDTH = 640, 480, 170
-ACTION_S = 0.6  # how long the member holds a turn or keeps the eyes shut
+REACT_S = 1.5  # the member reads the prompt before doing it (and the verifier sees them still)
+ACTION_S = 1.2  # … holds a turn or keeps the eyes shut this long
+AGAIN_S = 3.0  # … and does it again this often while the prompt stays
 FRONTAL = (0.4, 0.6)  # nose between the eye corners: a photo usable as the frontal face
 
 
@@ -93,7 +95,11 @@ def blinked(image: Image, landmarks: Points) -> Image:
 def member_faces(engine: FaceEngine, photos: list[str], faces_dir: Path = FACES) -> MemberFaces | None:
     """The first of ``photos`` that shows a frontal face, with its three actions."""
     for name in photos:
-        front = centred(engine, read_image(faces_dir / name))
+        try:
+            photo = read_image(faces_dir / name)
+        except FaceInputError:
+            continue  # a clip, or a file that is not there
+        front = centred(engine, photo)
         if front is None:
             continue
         found = engine.detect(front, CAMERA_DETECTOR)
@@ -131,8 +137,7 @@ class CooperativeCamera:
         self._shown: str | None = None
         self._faces: MemberFaces | None = None
         self._cache: dict[str, MemberFaces | None] = {}
-        self._action: tuple[str, float] | None = None  # (code, until)
-        self._last_action: tuple[str, float] = ("", 0.0)
+        self._action: tuple[str, float] | None = None  # (code, asked at)
         self._open = False
         self._next_due = 0.0
         self._noise = [
@@ -148,15 +153,19 @@ class CooperativeCamera:
             self._wanted = id_number
             self._action = None
 
-    def perform(self, code: str) -> None:
-        """Do what the prompt asks (``blink``, ``turn_left``, ``turn_right``); a repeat within a few
-        seconds is the same prompt seen again, not a new request."""
-        now = self._clock()
+    def prepare(self, id_number: str) -> None:
+        """Make this member's faces now (a second or so), not when their card is placed."""
         with self._lock:
-            if self._last_action[0] == code and now - self._last_action[1] < 3.0:
-                return
-            self._last_action = (code, now)
-            self._action = (code, now + 0.25 + ACTION_S)  # a quarter second to react
+            self._load(id_number)
+
+    def perform(self, code: str | None) -> None:
+        """Do what the prompt asks (``blink``, ``turn_left``, ``turn_right``), again every few seconds
+        while it is asked; None: the prompt has gone, look straight at the screen."""
+        with self._lock:
+            if code is None:
+                self._action = None
+            elif self._action is None or self._action[0] != code:
+                self._action = (code, self._clock())
 
     # FrameSource
     @property
@@ -185,9 +194,10 @@ class CooperativeCamera:
             picture = self._empty
         else:
             picture = faces.front
-            now = self._clock()
-            if action is not None and action[1] - ACTION_S <= now < action[1]:
-                picture = faces.actions.get(action[0], faces.front)
+            if action is not None:
+                phase = (self._clock() - action[1]) % AGAIN_S
+                if REACT_S <= phase < REACT_S + ACTION_S:
+                    picture = faces.actions.get(action[0], faces.front)
         return np.asarray(cv2.add(picture, self._noise[self._count % len(self._noise)]), dtype=np.uint8)
 
     def _load(self, id_number: str | None) -> MemberFaces | None:

@@ -38,6 +38,7 @@ class CameraPreview(Widget):
         self.theme = theme
         self.shown = 0  # frames blitted since the screen was built (the frame-rate benchmark reads it)
         self.last_seq = 0
+        self._textures: list[Texture] = []  # two, in turn: GL may still be drawing the other one
         self._texture: Texture | None = None
         self._frame_size = (640, 480)
         self._box: Box | None = None
@@ -65,14 +66,18 @@ class CameraPreview(Widget):
 
     def show_image(self, image: npt.NDArray[np.uint8]) -> None:
         height, width = image.shape[:2]
-        if self._texture is None or self._texture.size != (width, height):
-            self._texture = Texture.create(size=(width, height), colorfmt="rgb")
-            self._texture.flip_vertical()  # OpenCV rows run top-down, GL's bottom-up
-            self._texture.flip_horizontal()  # a mirror: the member's left is on the left
+        if not self._textures or self._frame_size != (width, height):
+            self._textures = [_texture(width, height) for _ in range(2)]
             self._frame_size = (width, height)
-            self._picture.texture = self._texture
             self._layout()
-        self._texture.blit_buffer(np.ascontiguousarray(image).tobytes(), colorfmt="bgr", bufferfmt="ubyte")
+        # Uploading into the texture the last frame drew would make a software GL finish that frame
+        # first (with the GIL held): the upload goes into the other one.
+        texture = self._textures[self.shown % 2]
+        # BGR to RGB here: Kivy converts a "bgr" buffer pixel by pixel in Python where GL lacks GL_BGR
+        rgb = np.ascontiguousarray(image[:, :, ::-1])
+        texture.blit_buffer(rgb.tobytes(), colorfmt="rgb", bufferfmt="ubyte")
+        self._texture = texture
+        self._picture.texture = texture
         self.shown += 1
         self.canvas.ask_update()
 
@@ -84,9 +89,9 @@ class CameraPreview(Widget):
 
     def clear(self) -> None:
         """Forget the picture (the member's face) at the end of the stage."""
-        if self._texture is not None:
-            width, height = self._frame_size
-            self._texture.blit_buffer(bytes(width * height * 3), colorfmt="rgb", bufferfmt="ubyte")
+        width, height = self._frame_size
+        for texture in self._textures:
+            texture.blit_buffer(bytes(width * height * 3), colorfmt="rgb", bufferfmt="ubyte")
         self._box = None
         self.last_seq = 0
         self._layout()
@@ -117,3 +122,10 @@ class CameraPreview(Widget):
         sx0, sx1 = left + (fw - x1) * scale, left + (fw - x0) * scale
         sy0, sy1 = bottom + (fh - y1) * scale, bottom + (fh - y0) * scale
         self._box_line.points = [sx0, sy0, sx1, sy0, sx1, sy1, sx0, sy1, sx0, sy0]
+
+
+def _texture(width: int, height: int) -> Texture:
+    texture = Texture.create(size=(width, height), colorfmt="rgb")
+    texture.flip_vertical()  # OpenCV rows run top-down, GL's bottom-up
+    texture.flip_horizontal()  # a mirror: the member's left is on the left
+    return texture
