@@ -105,11 +105,23 @@ class RunOptions:
     seal_trust_pem: bytes | None = None  # else paths.identity/seal-trust.pem, else asked of the back end
     on_view: Callable[[View], None] | None = None  # the demo's member follows the prompts
     voice_log: bool = False  # log the voice prompts (a kiosk without a speech engine)
+    max_fps: int | None = None  # cap the frame rate (software GL on a busy machine); None: Kivy's 60
 
 
 def run_app(cfg: KioskConfig, options: RunOptions) -> int:
     """Run the kiosk window until it is stopped; returns the process exit code."""
-    prepare_kivy_environment(cfg.paths.kivy_home, options.offscreen)
+    if not prepare_kivy(cfg, options.offscreen, options.max_fps):
+        return 3
+    app = make_app(cfg, options)
+    _stop_on_signals(app.request_stop)
+    app.run()
+    exit_code: int = app.exit_code
+    return exit_code
+
+
+def prepare_kivy(cfg: KioskConfig, offscreen: bool, max_fps: int | None = None) -> bool:
+    """Kivy's environment, window size and font, before Kivy is first imported; False without the font."""
+    prepare_kivy_environment(cfg.paths.kivy_home, offscreen)
     if not log.isEnabledFor(logging.DEBUG):
         logging.getLogger("kivy").setLevel(logging.WARNING)  # Kivy's start-up banner is noise at INFO
     from kivy.config import Config
@@ -118,23 +130,25 @@ def run_app(cfg: KioskConfig, options: RunOptions) -> int:
     Config.set("kivy", "exit_on_escape", "0")
     Config.set("graphics", "width", str(display.width))
     Config.set("graphics", "height", str(display.height))
-    fullscreen = display.fullscreen and not options.offscreen
+    fullscreen = display.fullscreen and not offscreen
     Config.set("graphics", "fullscreen", "auto" if fullscreen else "0")
     Config.set("graphics", "show_cursor", "0" if fullscreen else "1")
     Config.set("input", "mouse", "mouse,disable_multitouch")
+    if max_fps is not None:
+        Config.set("graphics", "maxfps", str(max_fps))
 
     from kivy.core.text import DEFAULT_FONT, LabelBase
 
     if not display.font.is_file():
         log.error("CJK font missing: %s (Debian package fonts-wqy-microhei)", display.font)
-        return 3
+        return False
     LabelBase.register(DEFAULT_FONT, str(display.font))
+    return True
 
-    app = _make_app_class()(cfg, options)
-    _stop_on_signals(app.request_stop)
-    app.run()
-    exit_code: int = app.exit_code
-    return exit_code
+
+def make_app(cfg: KioskConfig, options: RunOptions) -> Any:
+    """The kiosk's Kivy App (after :func:`prepare_kivy`); tests and benchmarks call its ``build``."""
+    return _make_app_class()(cfg, options)
 
 
 def _stop_on_signals(stop: Callable[[], None]) -> None:

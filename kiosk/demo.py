@@ -37,6 +37,9 @@ from kiosk.session.view import FaceDetail, View
 log = logging.getLogger(__name__)
 DEMO_READER = "demo"
 PAPER_OUT = "media-empty"
+# Pictures need no animation: a slower frame rate leaves the software renderer's CPU (and the GIL it
+# holds while drawing) to the simulated devices' threads on a small machine.
+WALKTHROUGH_FPS = 15
 
 
 class DemoHardware:
@@ -185,6 +188,7 @@ def run_demo(cfg: KioskConfig, walkthrough: Path | None, port: int) -> int:
                 walkthrough_steps=steps,
                 after_walkthrough=lambda: after(walkthrough),
                 exit_after_walkthrough=True,
+                max_fps=WALKTHROUGH_FPS,
                 **common,  # type: ignore[arg-type]
             )
         elif default_offscreen(cfg):

@@ -90,24 +90,23 @@ class StageScreen(Screen):
         t, lang = theme, view.language
         page = BoxLayout(orientation="vertical")
         back, exit_ = Action.BACK in view.buttons, Action.EXIT in view.buttons
-        page.add_widget(
-            Header(
-                t,
-                view.text(view.title),
-                labels=Labels(
-                    back=ACTIONS[Action.BACK](lang),
-                    exit=ACTIONS[Action.EXIT](lang),
-                    language=ACTIONS[Action.LANGUAGE](lang),
-                    elderly=ACTIONS[Action.ELDERLY](lang),
-                    normal=text("elderly.normal", lang),
-                ),
-                on_back=self._press(Action.BACK) if back else None,
-                on_exit=self._press(Action.EXIT) if exit_ else None,
-                on_language=self._press(Action.LANGUAGE),
-                on_elderly=self._press(Action.ELDERLY),
-                elderly=view.elderly,
-            )
+        self.header = Header(
+            t,
+            view.text(view.title),
+            labels=Labels(
+                back=ACTIONS[Action.BACK](lang),
+                exit=ACTIONS[Action.EXIT](lang),
+                language=ACTIONS[Action.LANGUAGE](lang),
+                elderly=ACTIONS[Action.ELDERLY](lang),
+                normal=text("elderly.normal", lang),
+            ),
+            on_back=self._press(Action.BACK) if back else None,
+            on_exit=self._press(Action.EXIT) if exit_ else None,
+            on_language=self._press(Action.LANGUAGE),
+            on_elderly=self._press(Action.ELDERLY),
+            elderly=view.elderly,
         )
+        page.add_widget(self.header)
         self.countdown = Countdown(t, lang)
         page.add_widget(self.countdown)
         body = BoxLayout(orientation="vertical", padding=(t.margin, t.px(24)), spacing=t.px(24))

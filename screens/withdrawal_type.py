@@ -21,6 +21,7 @@ class WithdrawalTypeScreen(StageScreen):
         if not isinstance(detail, TypesDetail) or detail.options is None:
             return
         lang = view.language
+        self.type_buttons: list[BigButton] = []
         for option in detail.options:
             approval = (
                 text(f"approval.{option.approval}", lang) if option.approval in ("instant", "review") else ""
@@ -30,7 +31,7 @@ class WithdrawalTypeScreen(StageScreen):
                 theme, label, self.ctx.press(Action.CHOOSE_TYPE, option.code), style="secondary"
             )
             button.disabled = view.busy
-            self.buttons[Action.CHOOSE_TYPE] = button
+            self.type_buttons.append(button)
             body.add_widget(button)
         if detail.pages > 1:
             nav = BoxLayout(orientation="horizontal", size_hint_y=None, spacing=theme.px(24))
