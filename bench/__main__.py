@@ -11,7 +11,7 @@ from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 
-from bench import backend, face, idcard, printer, startup
+from bench import backend, face, idcard, printer, session, startup
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
@@ -154,6 +154,7 @@ SECTIONS: dict[str, Callable[[], list[str]]] = {
     "face": lambda: face_section(face.run_isolated()),
     "printer": printer.section,
     "backend": backend_section,
+    "session": session.section,
 }
 
 
@@ -168,8 +169,8 @@ def _existing_sections() -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m bench [startup] [idcard] [face] [printer] [backend]``: run the named sections (all by
-    default) and rewrite RESULTS.md, keeping the last results of the sections not run."""
+    """``python -m bench [startup] [idcard] [face] [printer] [backend] [session]``: run the named sections
+    (all by default) and rewrite RESULTS.md, keeping the last results of the sections not run."""
     chosen = (argv if argv is not None else sys.argv[1:]) or list(SECTIONS)
     unknown = [c for c in chosen if c not in SECTIONS]
     if unknown:

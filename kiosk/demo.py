@@ -27,7 +27,7 @@ from kiosk.client.api import FundCenterApi
 from kiosk.client.factory import DEVICE_CERT, DEVICE_KEY
 from kiosk.client.transport import BackEndClient, ClientSettings
 from kiosk.config import BackEndSection, KioskConfig, PrintersSection
-from kiosk.demo_face import CooperativeCamera
+from kiosk.demo_face import REACT_S, CooperativeCamera
 from kiosk.demo_walk import walkthrough_steps
 from kiosk.embedded_backend import BackEndStartError, EmbeddedBackEnd
 from kiosk.identity.engine import FaceEngine
@@ -46,11 +46,11 @@ class DemoHardware:
     """The demo's simulated peripherals. Keys: 1-6 place a demo member's card, 0 takes it away,
     p takes the A4 printer's paper out (and puts it back)."""
 
-    def __init__(self, var_dir: Path) -> None:
+    def __init__(self, var_dir: Path, react_s: float = REACT_S) -> None:
         self.reader = SimulatedReader()
         self.cards = list(demo_cards().values())
         register(DEMO_READER, self.reader)
-        self.camera = CooperativeCamera(FaceEngine())
+        self.camera = CooperativeCamera(FaceEngine(), react_s=react_s)
         self.cupsd = PrivateCupsd(var_dir / "demo-printers")
         self.receipt_printer = SimulatedReceiptPrinter()
         self.receipt_pty = EscPosPty(self.receipt_printer)

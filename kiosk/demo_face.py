@@ -28,9 +28,8 @@ from kiosk.identity.pose import LEFT_EYE, NOSE_TIP, RIGHT_EYE, Points, nose_rati
 
 FACES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "faces"
 WIDTH, HEIGHT, FACE_WIDTH = 640, 480, 170
-REACT_S = 1.5  # the member reads the prompt before doing it (and the verifier sees them still)
-ACTION_S = 1.2  # … holds a turn or keeps the eyes shut this long
-AGAIN_S = 3.0  # … and does it again this often while the prompt stays
+REACT_S = 2.0  # the member reads the prompt (still: the verifier takes its baseline) before doing it
+ACTION_S = 1.5  # … holds a turn or keeps the eyes shut this long, then again while asked
 FRONTAL = (0.4, 0.6)  # nose between the eye corners: a photo usable as the frontal face
 
 
@@ -127,8 +126,10 @@ class CooperativeCamera:
         fps: float = 30.0,
         photos: dict[str, list[str]] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        react_s: float = REACT_S,
     ) -> None:
         self._engine = engine
+        self.react_s = react_s
         self._photos = photos if photos is not None else demo_photos()
         self.fps = fps
         self._clock = clock
@@ -195,8 +196,8 @@ class CooperativeCamera:
         else:
             picture = faces.front
             if action is not None:
-                phase = (self._clock() - action[1]) % AGAIN_S
-                if REACT_S <= phase < REACT_S + ACTION_S:
+                phase = (self._clock() - action[1]) % (self.react_s + ACTION_S + 0.5)
+                if self.react_s <= phase < self.react_s + ACTION_S:
                     picture = faces.actions.get(action[0], faces.front)
         return np.asarray(cv2.add(picture, self._noise[self._count % len(self._noise)]), dtype=np.uint8)
 

@@ -18,6 +18,7 @@ from pydantic import AnyHttpUrl
 from kiosk.app import RunOptions, make_app, prepare_kivy
 from kiosk.config import BackEndSection, KioskConfig, KioskSection, PathsSection, load_config
 from kiosk.demo import DemoHardware, enrol_demo_kiosk
+from kiosk.demo_face import REACT_S
 from kiosk.embedded_backend import EmbeddedBackEnd
 from kiosk.session.states import Action, Stage
 from kiosk.session.view import View
@@ -26,8 +27,15 @@ Until = Callable[[View], bool]
 
 
 class KioskRig:
-    def __init__(self, var_dir: Path, back_end: EmbeddedBackEnd, device_id: str = "KIOSK-RIG-0001") -> None:
+    def __init__(
+        self,
+        var_dir: Path,
+        back_end: EmbeddedBackEnd,
+        device_id: str = "KIOSK-RIG-0001",
+        react_s: float = REACT_S,
+    ) -> None:
         self.var_dir = var_dir
+        self.react_s = react_s
         self.back_end = back_end
         self.device_id = device_id
         self.hardware: DemoHardware | None = None
@@ -49,7 +57,7 @@ class KioskRig:
             }
         )
         enrol_demo_kiosk(self.back_end, cfg)
-        self.hardware = hardware = DemoHardware(self.var_dir)
+        self.hardware = hardware = DemoHardware(self.var_dir, self.react_s)
         hardware.start()
         cfg = cfg.model_copy(update={"printers": hardware.printers()})
         self.cfg: KioskConfig = cfg
