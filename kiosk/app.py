@@ -444,6 +444,9 @@ def _make_app_class() -> type[Any]:
                 Clock.schedule_once(lambda _dt: capture(index), 0.4)
 
             def capture(index: int) -> None:
+                if self.screens.transition.is_active:  # a slow machine: the fade is still running
+                    Clock.schedule_once(lambda _dt: capture(index), 0.1)
+                    return
                 _export(self.screens, out / f"{index + 1:02d}-{steps[index].name}.png")
                 run(index + 1)
 

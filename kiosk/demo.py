@@ -19,6 +19,7 @@ from cryptography.x509.oid import NameOID
 from pydantic import AnyHttpUrl
 
 from drivers.idcard.simulator import SimulatedReader, demo_cards, register
+from drivers.printer.cups.device import CupsDocumentPrinter
 from drivers.printer.simulator.cupsd import PrivateCupsd
 from drivers.printer.simulator.escpos_engine import SimulatedReceiptPrinter
 from drivers.printer.simulator.escpos_pty import EscPosPty
@@ -80,8 +81,11 @@ class DemoHardware:
         self.reader.remove()
 
     def set_paper(self, out: bool) -> None:
+        """Take the A4 paper out, or put it back and resume the queue (CUPS stops it on the error)."""
         self.paper_out = out
         self.cupsd.set_fault(PAPER_OUT if out else None)
+        if not out:
+            CupsDocumentPrinter(self.cupsd.queue()).resume()
 
     def on_key(self, key: str) -> None:
         if key == "0":

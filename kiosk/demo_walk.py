@@ -18,6 +18,7 @@ from kiosk.session.view import AccountDetail, CertificateDetail, FaceDetail, Res
 MEMBER = 1  # 林晓雯: normal payer, rent withdrawal eligible
 RENT = "rent"
 AMOUNT_FEN = 150000  # 1,500.00 yuan
+BANK_CARD = "6222020200000000014"  # the card the reference back end's seed gives demo member 1
 
 
 class Hall(Protocol):
@@ -128,7 +129,10 @@ def walkthrough_steps(hall: Hall) -> tuple[WalkStep, ...]:
             press(Action.ENTER_AMOUNT, str(AMOUNT_FEN)),
             until=at(Stage.WITHDRAWAL_BANK_CARD),
         ),
-        WalkStep("withdrawal-confirm", press(Action.CARD_ON_FILE), until=at(Stage.WITHDRAWAL_CONFIRM)),
+        WalkStep("withdrawal-bank-card-typed", typed(BANK_CARD), until=at(Stage.WITHDRAWAL_BANK_CARD)),
+        WalkStep(
+            "withdrawal-confirm", press(Action.ENTER_BANK_CARD, BANK_CARD), until=at(Stage.WITHDRAWAL_CONFIRM)
+        ),
         WalkStep("confirm-face", press(Action.CONFIRM), until=at(Stage.CONFIRM_FACE, busy=None)),
         WalkStep("result", until=_result_with_receipt, timeout_s=45.0),
         WalkStep("rating", press(Action.FINISH), until=at(Stage.RATING)),

@@ -21,6 +21,7 @@ from kiosk.session.view import (
     TypesDetail,
     View,
 )
+from tests.fundcenter.helpers import LIN, card_of
 from tests.screens.fit import cut_labels
 from tests.screens.rig import KioskRig
 
@@ -108,7 +109,10 @@ def test_a_whole_session_by_touch(rig: KioskRig, tmp_path: Path) -> None:
     rig.tap_action(Action.ENTER_AMOUNT)
     rig.wait(at(Stage.WITHDRAWAL_BANK_CARD))
     nothing_cut(rig)
-    rig.tap_action(Action.CARD_ON_FILE)
+    pad = rig.screen().pad
+    for key in card_of(LIN):
+        rig.tap(pad.keys[key])
+    rig.tap_action(Action.ENTER_BANK_CARD)
     confirm = rig.wait(at(Stage.WITHDRAWAL_CONFIRM))
     nothing_cut(rig)
     assert confirm.detail is not None
