@@ -63,7 +63,10 @@ def _out(rating: Rating) -> RatingOut:
     "/v1/ratings",
     status_code=201,
     response_model=RatingOut,
-    responses=responses(*DEVICE_ERRORS, Code.INVALID_REQUEST),
+    responses={
+        200: {"model": RatingOut, "description": "this session was rated already: the stored rating"},
+        **responses(*DEVICE_ERRORS, Code.INVALID_REQUEST),
+    },
 )
 def create_rating(
     body: RatingIn,

@@ -26,41 +26,20 @@ from kiosk.session.member import Member, RatingDraft
 from kiosk.session.messages import MESSAGES, face_progress, from_service
 from kiosk.session.ports import Services
 from kiosk.session.render import Screen, render
-from kiosk.session.states import CARD_FREE_STAGES, MONEY_STAGES, Action, Call, Problem, Rating, Stage
+from kiosk.session.rules import (
+    BACK_TO,
+    CALL_STAGE,
+    FINAL_FACE_FAILURES,
+    RESULT_TEXT,
+    RETRYABLE,
+    parse_amount,
+    parse_bank_card,
+    timeout_s,
+)
+from kiosk.session.states import CARD_FREE_STAGES, MONEY_STAGES, Action, Problem, Rating, Stage
 from kiosk.session.view import Language, Text, View
 
 log = logging.getLogger(__name__)
-
-MAX_AMOUNT_FEN = 10**12
-BANK_CARD_DIGITS = range(12, 20)
-# Where BACK goes; stages not listed end the session (or, without a member, return to ATTRACT).
-BACK_TO = {
-    Stage.CARD: Stage.ATTRACT,
-    Stage.ACCOUNT: Stage.MENU,
-    Stage.CERTIFICATE: Stage.MENU,
-    Stage.PRINTED: Stage.MENU,
-    Stage.WITHDRAWAL_TYPE: Stage.MENU,
-    Stage.WITHDRAWAL_RULE: Stage.WITHDRAWAL_TYPE,
-    Stage.WITHDRAWAL_AMOUNT: Stage.WITHDRAWAL_RULE,
-    Stage.WITHDRAWAL_BANK_CARD: Stage.WITHDRAWAL_AMOUNT,
-    Stage.WITHDRAWAL_CONFIRM: Stage.WITHDRAWAL_BANK_CARD,
-    Stage.CONFIRM_FACE: Stage.WITHDRAWAL_CONFIRM,
-    Stage.RESULT: Stage.MENU,
-}
-RESULT_TEXT = {
-    SubmissionKind.ACCEPTED: "accepted",
-    SubmissionKind.IN_REVIEW: "in_review",
-    SubmissionKind.REFUSED: "refused",
-    SubmissionKind.PENDING: "submitted_pending",
-    SubmissionKind.NOT_RECORDED: "not_recorded",
-}
-RETRYABLE = frozenset({Problem.UNREACHABLE, Problem.INTERNAL})
-CALL_STAGE = {
-    Call.OPEN_SESSION: Stage.OPENING,
-    Call.ACCOUNT: Stage.ACCOUNT,
-    Call.CERTIFICATE: Stage.CERTIFICATE,
-    Call.WITHDRAWAL_TYPES: Stage.WITHDRAWAL_TYPE,
-}
 
 
 class SessionFlow:
@@ -127,28 +106,7 @@ class SessionFlow:
 
     # -- time -----------------------------------------------------------------------------------
     def _timeout_s(self, stage: Stage) -> float | None:
-        t = self.settings.timeouts
-        table = {
-            Stage.CARD: t.card,
-            Stage.FACE: t.face,
-            Stage.OPENING: t.opening,
-            Stage.MENU: t.menu,
-            Stage.ACCOUNT: t.account,
-            Stage.CERTIFICATE: t.certificate,
-            Stage.PRINTING: t.certificate,
-            Stage.PRINTED: t.certificate,
-            Stage.CONFIRM_FACE: t.confirm_face,
-            Stage.SUBMITTING: t.submitting,
-            Stage.RESULT: t.result,
-            Stage.RATING: t.rating,
-            Stage.CARD_RETURN: t.card_return,
-            Stage.ERROR: t.error,
-            Stage.GOODBYE: t.goodbye,
-        } | dict.fromkeys(MONEY_STAGES - {Stage.CONFIRM_FACE}, t.withdrawal)
-        seconds = table.get(stage)
-        if seconds is None or stage is Stage.GOODBYE or not self.elderly:
-            return seconds
-        return seconds * self.settings.elderly_multiplier
+        return timeout_s(self.settings, stage, self.elderly)
 
     def _restart_clock(self) -> None:
         seconds = self._timeout_s(self.stage)
@@ -179,8 +137,10 @@ class SessionFlow:
         self.stage = stage
         self.message = message
         self.can_retry = False
-        if stage is Stage.ATTRACT:
+        if stage is Stage.ATTRACT:  # the next member starts with the kiosk's defaults
             self.rating = None
+            self.language = self.default_language
+            self.elderly = False
         self._restart_clock()
 
     def _enter(self, stage: Stage, message: Text | None = None) -> None:
@@ -295,10 +255,13 @@ class SessionFlow:
             self._finish()
 
     def _card_unreadable(self, message_zh: str) -> None:
+        unreadable = MESSAGES["card_unreadable"]
+        text = Text(message_zh or unreadable.zh, unreadable.en)
         if self.member is None and self.stage in (Stage.ATTRACT, Stage.CARD, Stage.GOODBYE):
-            self._go(
-                Stage.CARD, Text(message_zh or MESSAGES["card_unreadable"].zh, MESSAGES["card_unreadable"].en)
-            )
+            self._go(Stage.CARD, text)
+        elif self.stage is Stage.CARD_RETURN:  # the card put back could not be read: say so, keep waiting
+            self.message = text
+            self._restart_clock()
 
     # -- buttons ------------------------------------------------------------------------------
     def _press(self, action: Action, value: str) -> None:
@@ -424,25 +387,16 @@ class SessionFlow:
 
     def _amount(self, member: Member, action: Action, value: str) -> None:
         balance = member.account.balance_fen if member.account is not None else None
-        if action is Action.WHOLE_BALANCE:
-            if balance is None or balance <= 0:
-                self.message = MESSAGES["amount_invalid"]
-                return
-            amount = balance
-        elif not value.isascii() or not value.isdigit() or not 0 < int(value) <= MAX_AMOUNT_FEN:
-            self.message = MESSAGES["amount_invalid"]
-            return
-        else:
-            amount = int(value)
-        if balance is not None and amount > balance:
-            self.message = MESSAGES["amount_over_balance"]
+        amount = parse_amount(value, balance, whole=action is Action.WHOLE_BALANCE)
+        if isinstance(amount, str):
+            self.message = MESSAGES[amount]
             return
         member.amount_fen = amount
         self._enter(Stage.WITHDRAWAL_BANK_CARD, MESSAGES["enter_bank_card"])
 
     def _bank_card(self, member: Member, value: str) -> None:
-        digits = value.replace(" ", "")
-        if not digits.isascii() or not digits.isdigit() or len(digits) not in BANK_CARD_DIGITS:
+        digits = parse_bank_card(value)
+        if digits is None:
             self.message = MESSAGES["bank_card_invalid"]
             return
         member.bank_card = digits
@@ -528,7 +482,7 @@ class SessionFlow:
 
     def _face_failed(self, member: Member, event: ev.FaceFailed) -> None:
         text = Text(event.message_zh, "Face verification did not pass")
-        final = event.code in ("camera", "presentation_attack", "not_match", "no_reference")
+        final = event.code in FINAL_FACE_FAILURES
         if final or member.face_attempt >= self.settings.face_attempts:
             if not final:
                 text = MESSAGES["face_attempts_used"]

@@ -23,7 +23,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -45,6 +45,7 @@ from kiosk.outbox.submit import SUBMITTED_ZH, submit_withdrawal
 from kiosk.session import convert
 from kiosk.session import events as ev
 from kiosk.session.data import PrintOutcome, SubmissionKind, WithdrawalDraft
+from kiosk.session.ports import Services
 from kiosk.session.states import Call, Problem, Rating
 from kiosk.session.visit import Accepted, Visit
 from kiosk.session.wipe import new_scratch, wipe_leftovers
@@ -359,6 +360,7 @@ class KioskServices:
             return
         request = convert.withdrawal_request(draft)
         outbox, sender = self.parts.outbox, self.parts.sender
+        visit.undecided_submissions += 1  # until the answer says otherwise (the member may leave first)
 
         def work() -> tuple[SubmissionKind, str, str | None, int | None, Any]:
             try:
@@ -370,6 +372,8 @@ class KioskServices:
 
         def done(visit: Visit, got: tuple[SubmissionKind, str, str | None, int | None, Any]) -> None:
             kind, message, reference, amount, result = got
+            if kind is not SubmissionKind.PENDING:  # decided (or never recorded): not waiting on the token
+                visit.undecided_submissions -= 1
             if kind in (SubmissionKind.ACCEPTED, SubmissionKind.IN_REVIEW) and reference is not None:
                 masked = result.get("bank_card_masked", "") if isinstance(result, dict) else ""
                 title = result.get("title", "") if isinstance(result, dict) else ""
@@ -439,7 +443,7 @@ class KioskServices:
         if visit is None:
             return
         self._visit = None
-        token = visit.token
+        token = None if visit.undecided_submissions > 0 else visit.token
         visit.wipe()
         if token is not None:
             self._end_back_end_session(token)
@@ -487,3 +491,7 @@ def _preview(pdf: bytes, folder: Path) -> str | None:
         return None
     picture = prefix.with_suffix(".png")
     return str(picture) if picture.is_file() else None
+
+
+if TYPE_CHECKING:
+    _CONFORMS: type[Services] = KioskServices  # mypy holds the real services to the flow's protocol

@@ -47,6 +47,9 @@ class Visit:
     certificate_doc: str | None = None  # SessionPrints' id, for a reprint
     accepted: Accepted | None = None
     receipt_doc: str | None = None
+    # The outbox holds a withdrawal sent under this visit's token: the back-end session is left to
+    # expire by itself instead of being ended, so the outbox can still deliver it.
+    undecided_submissions: int = 0
 
     def stop_face(self) -> None:
         if self.face is not None:

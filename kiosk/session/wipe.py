@@ -16,7 +16,8 @@ from pathlib import Path
 from kiosk.identity.scratch import SessionScratch
 
 log = logging.getLogger(__name__)
-PREFIX = "kiosk-session-"
+PREFIX = "kiosk-session-"  # kiosk.identity.scratch.SessionScratch
+PRINT_PREFIX = "kiosk-print-"  # kiosk.documents.printing.SessionPrints
 
 
 def session_root(var_dir: Path) -> Path:
@@ -37,12 +38,13 @@ def wipe_leftovers(root: Path) -> int:
         return 0
     count = 0
     for path in root.iterdir():
-        if path.name.startswith(PREFIX) and path.is_dir() and not path.is_symlink():
+        if not path.name.startswith((PREFIX, PRINT_PREFIX)):
+            continue
+        if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)
-            count += 1
-        elif path.name.startswith("kiosk-print-") and path.is_file():
+        else:  # a file, or a link (never followed)
             path.unlink(missing_ok=True)
-            count += 1
+        count += 1
     if count:
         log.warning("removed %d session temp area(s) left by an earlier run", count)
     return count

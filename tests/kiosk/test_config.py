@@ -1,9 +1,17 @@
+import tomllib
 from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
-from kiosk.config import ConfigError, KioskConfig, available_profiles, load_config
+from kiosk.config import (
+    ConfigError,
+    KioskConfig,
+    SessionSection,
+    SessionTimeouts,
+    available_profiles,
+    load_config,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -94,3 +102,17 @@ def test_config_is_immutable() -> None:
     cfg = KioskConfig()
     with pytest.raises(ValidationError):
         cfg.display.width = 800
+
+
+def test_example_file_names_every_session_setting() -> None:
+    example = tomllib.loads((REPO / "kiosk.example.toml").read_text("utf-8"))["session"]
+    assert set(example) == set(SessionSection.model_fields)
+    assert set(example["timeouts"]) == set(SessionTimeouts.model_fields)
+
+
+def test_a_bad_session_timeout_names_its_key(tmp_path: Path) -> None:
+    path = write(tmp_path, "[session.timeouts]\ncard = 1\n")
+    with pytest.raises(ConfigError, match=r"session\.timeouts\.card"):
+        load_config(path)
+    cfg = load_config(write(tmp_path, "[session]\nelderly_multiplier = 2.0\npage_size = 4\n"))
+    assert (cfg.session.elderly_multiplier, cfg.session.page_size) == (2.0, 4)

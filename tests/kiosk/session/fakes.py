@@ -10,15 +10,18 @@ from typing import Any
 from drivers.idcard.carddata import CardRecord, CardType
 from drivers.idcard.poller import CardPlaced
 from kiosk.config import SessionSection
+from kiosk.session import events as ev
 from kiosk.session.data import (
     AccountSummary,
     MovementRow,
+    PrintOutcome,
     RequiredDocument,
+    SubmissionKind,
     WithdrawalDraft,
     WithdrawalOption,
 )
 from kiosk.session.flow import SessionFlow
-from kiosk.session.states import Rating
+from kiosk.session.states import Action, Rating, Stage
 
 
 @dataclass
@@ -151,3 +154,80 @@ def new_flow(settings: SessionSection | None = None) -> tuple[SessionFlow, Recor
     services = RecordingServices()
     clock = FakeClock()
     return SessionFlow(settings or SessionSection(), services, clock), services, clock
+
+
+BANK_CARD = "6222020200000000018"
+OTHER = ("110105199501300719", "何一鸣")
+
+
+def session_of(flow: SessionFlow) -> int:
+    assert flow.session is not None
+    return flow.session
+
+
+def to_stage(flow: SessionFlow, stage: Stage) -> None:  # noqa: PLR0911, PLR0912 - one path per stage
+    """Drive a fresh flow to ``stage`` the way a member would, the fake services answering."""
+    if stage is Stage.ATTRACT:
+        return
+    if stage is Stage.CARD:
+        flow.handle(ev.Press(Action.START))
+        return
+    flow.handle(placed())
+    sid = session_of(flow)
+    if stage is Stage.FACE:
+        return
+    if stage is Stage.ERROR:
+        flow.handle(ev.FaceFailed(sid, "timeout", "核验时间到了，请重新开始"))
+        return
+    flow.handle(ev.FaceVerified(sid))
+    if stage is Stage.OPENING:
+        return
+    flow.handle(ev.SessionOpened(sid, "林**"))
+    if stage is Stage.MENU:
+        return
+    if stage is Stage.ACCOUNT:
+        flow.handle(ev.Press(Action.ACCOUNT))
+        flow.handle(ev.AccountLoaded(sid, account(), movements(10)))
+        return
+    if stage in (Stage.CERTIFICATE, Stage.PRINTING, Stage.PRINTED):
+        flow.handle(ev.Press(Action.CERTIFICATE))
+        flow.handle(ev.CertificateReady(sid, "7F3KQ9WD", None))
+        if stage is not Stage.CERTIFICATE:
+            flow.handle(ev.Press(Action.PRINT))
+        if stage is Stage.PRINTED:
+            flow.handle(ev.CertificatePrinted(sid, PrintOutcome.FAILED, "打印机缺纸", True))
+        return
+    flow.handle(ev.Press(Action.WITHDRAWAL))
+    flow.handle(ev.WithdrawalTypesLoaded(sid, TYPES))
+    flow.handle(ev.AccountLoaded(sid, account(), movements(3)))
+    if stage is Stage.WITHDRAWAL_TYPE:
+        return
+    flow.handle(ev.Press(Action.CHOOSE_TYPE, "rent"))
+    if stage is Stage.WITHDRAWAL_RULE:
+        return
+    flow.handle(ev.Press(Action.DOCUMENTS_READY))
+    if stage is Stage.WITHDRAWAL_AMOUNT:
+        return
+    if stage is Stage.CARD_RETURN:
+        flow.handle(ev.CardRemoved())
+        return
+    flow.handle(ev.Press(Action.ENTER_AMOUNT, "100000"))
+    if stage is Stage.WITHDRAWAL_BANK_CARD:
+        return
+    flow.handle(ev.Press(Action.ENTER_BANK_CARD, BANK_CARD))
+    if stage is Stage.WITHDRAWAL_CONFIRM:
+        return
+    flow.handle(ev.Press(Action.CONFIRM))
+    if stage is Stage.CONFIRM_FACE:
+        return
+    flow.handle(ev.FaceVerified(sid))
+    if stage is Stage.SUBMITTING:
+        return
+    flow.handle(ev.SubmissionOutcome(sid, SubmissionKind.ACCEPTED, "提取申请已受理", "TQ1", 100000))
+    if stage is Stage.RESULT:
+        return
+    flow.handle(ev.Press(Action.FINISH))
+    if stage is Stage.RATING:
+        return
+    flow.handle(ev.Press(Action.SKIP))
+    assert stage is Stage.GOODBYE
