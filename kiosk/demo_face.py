@@ -29,7 +29,7 @@ from kiosk.identity.pose import LEFT_EYE, NOSE_TIP, RIGHT_EYE, Points, nose_rati
 FACES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "faces"
 WIDTH, HEIGHT, FACE_WIDTH = 640, 480, 170
 REACT_S = 2.0  # the member reads the prompt (still: the verifier takes its baseline) before doing it
-ACTION_S = 1.5  # … holds a turn or keeps the eyes shut this long, then again while asked
+BLINK_S = 0.6  # … keeps the eyes shut this long, then opens them for a second, while asked
 FRONTAL = (0.4, 0.6)  # nose between the eye corners: a photo usable as the frontal face
 
 
@@ -118,7 +118,7 @@ def member_faces(engine: FaceEngine, photos: list[str], faces_dir: Path = FACES)
 
 class CooperativeCamera:
     """A :class:`~drivers.camera.transport.FrameSource`: an empty hall until :meth:`show` puts a demo
-    member in front of it; :meth:`perform` plays an action for :data:`ACTION_S` seconds."""
+    member in front of it; :meth:`perform` plays the action the prompt asks for."""
 
     def __init__(
         self,
@@ -196,10 +196,17 @@ class CooperativeCamera:
         else:
             picture = faces.front
             if action is not None:
-                phase = (self._clock() - action[1]) % (self.react_s + ACTION_S + 0.5)
-                if self.react_s <= phase < self.react_s + ACTION_S:
-                    picture = faces.actions.get(action[0], faces.front)
+                picture = faces.actions.get(action[0], faces.front) if self._acting(action) else faces.front
         return np.asarray(cv2.add(picture, self._noise[self._count % len(self._noise)]), dtype=np.uint8)
+
+    def _acting(self, action: tuple[str, float]) -> bool:
+        """A turn is held until the prompt goes (the verifier may be slow to see it); eyes close for a
+        moment and open again, over and over, as a blink has to end to count."""
+        code, asked = action
+        elapsed = self._clock() - asked - self.react_s
+        if elapsed < 0:
+            return False
+        return code != "blink" or elapsed % (BLINK_S + 1.0) < BLINK_S
 
     def _load(self, id_number: str | None) -> MemberFaces | None:
         if id_number is None:

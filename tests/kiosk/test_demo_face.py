@@ -49,6 +49,8 @@ def test_the_member_does_what_the_prompt_asks(engine: FaceEngine, challenge: Cha
             steps.append(str(event.step))
             if event.step is Step.CHALLENGE:
                 camera.perform(event.code)
+            elif event.step is Step.HOLD_STILL:
+                camera.perform(None)  # the prompt has gone
         if verifier.done:
             break
     assert verifier.result is not None
