@@ -124,7 +124,10 @@ def _verdict(ok: bool) -> str:
 
 
 def section() -> list[str]:
-    b = run_isolated()
+    return section_of(run_isolated())
+
+
+def section_of(b: SessionBench) -> list[str]:
     median_menu = statistics.median(b.card_to_menu_s)
     worst_menu = max(b.card_to_menu_s)
     fps = statistics.median(b.face_fps)
