@@ -89,7 +89,8 @@ class SessionScreens:
             self.screens[cls.stage] = screen
             manager.add_widget(screen)
         self.attract: AttractScreen = manager.get_screen("attract")
-        self.attract.bind(on_touch_down=self._attract_touched)
+        # A lambda, on purpose: Kivy holds a bound method only weakly, and the touch was lost.
+        self.attract.fbind("on_touch_down", lambda screen, touch: self._attract_touched(screen, touch))  # noqa: PLW0108
         self.view: View | None = None
 
     def show(self, view: View) -> None:

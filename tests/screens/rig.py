@@ -24,6 +24,7 @@ from kiosk.session.states import Action, Stage
 from kiosk.session.view import View
 
 Until = Callable[[View], bool]
+TAP_S = 0.15  # a finger on the glass; longer than ScrollView's 55 ms scroll timeout
 
 
 class KioskRig:
@@ -122,25 +123,18 @@ class KioskRig:
         return self.app.session_screens.current
 
     def tap(self, widget: Any) -> None:
-        """A real touch (down, up) at the middle of ``widget``, through the window's input chain."""
+        """A real touch at the middle of ``widget``, through the window's input chain, held as long as a
+        finger is (a screen's scrolling body hands a touch to its buttons once it is not a swipe)."""
         from kivy.tests.common import UnitTestTouch
 
         x, y = widget.to_window(*widget.center)
         touch = UnitTestTouch(x, y)
         touch.touch_down()
-        self.frame()
+        self.run_for(TAP_S)
         touch.touch_up()
-        self.frame()
+        self.run_for(TAP_S)
 
     def tap_action(self, action: Action) -> None:
         buttons = self.screen().buttons
         assert action in buttons, f"no {action} on {self.screen().name}: {sorted(buttons)}"
         self.tap(buttons[action])
-
-    def tap_at(self, x: float, y: float) -> None:
-        from kivy.tests.common import UnitTestTouch
-
-        touch = UnitTestTouch(x, y)
-        touch.touch_down()
-        touch.touch_up()
-        self.frame()
