@@ -40,6 +40,8 @@ def _scrolling(body: BoxLayout) -> ScrollView:
 
     def fit(*_: Any) -> None:
         body.height = max(body.minimum_height, scroll.height)
+        # Scroll only when it must: a ScrollView holds every touch back until it knows it is no swipe.
+        scroll.do_scroll_y = body.minimum_height > scroll.height + 1
 
     body.bind(minimum_height=fit)
     scroll.bind(height=fit)

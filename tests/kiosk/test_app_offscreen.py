@@ -97,7 +97,7 @@ def start_headless_demo(cwd: Path) -> tuple[subprocess.Popen[str], str]:
     return process, "".join(lines)
 
 
-@pytest.mark.timeout(180)
+@pytest.mark.timeout(900)  # the headless demo walks a whole session first
 def test_headless_demo_runs_until_ctrl_c_and_stops_everything(tmp_path: Path) -> None:
     process, shown = start_headless_demo(tmp_path)
     try:
@@ -120,7 +120,7 @@ def test_headless_demo_runs_until_ctrl_c_and_stops_everything(tmp_path: Path) ->
     assert port_closed(back_end_port(stderr))
 
 
-@pytest.mark.timeout(180)
+@pytest.mark.timeout(900)  # the headless demo walks a whole session first
 def test_a_killed_demo_takes_its_back_end_with_it(tmp_path: Path) -> None:
     process, shown = start_headless_demo(tmp_path)
     match = re.search(r"Back end: +http://127\.0\.0\.1:(\d+)/", shown)
