@@ -11,6 +11,7 @@ ESC/POS pty. Each session: card placed, face and liveness, menu, account, exit, 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import statistics
 import sys
@@ -24,6 +25,8 @@ from kiosk.embedded_backend import EmbeddedBackEnd
 from kiosk.session.states import Action, Stage
 from kiosk.session.view import AccountDetail
 
+log = logging.getLogger("bench.session")
+_ON_THE_WAY = frozenset({Stage.FACE, Stage.OPENING})
 TARGET_CARD_TO_MENU_S = 4.0
 TARGET_FPS = 25.0
 TARGET_GROWTH = 0.10
@@ -39,6 +42,7 @@ class SessionBench:
     face_fps: list[float]  # window frames per second while the face stage was shown
     preview_fps: list[float]  # camera pictures shown per second meanwhile
     rss_mb: list[float]  # the kiosk's resident memory after each session
+    lost: list[str]  # sessions that did not reach the menu, and where they ended
     peak_first_mb: float
     peak_last_mb: float
     load_before: float
@@ -62,32 +66,36 @@ def measure(sessions: int = SESSIONS) -> SessionBench:
     rig = KioskRig(work / "var", back_end, device_id="KIOSK-BENCH-0001", react_s=REACT_S).start()
     hardware = rig.hardware
     assert hardware is not None
-    card_to_menu, face_fps, preview_fps, memory = [], [], [], []
+    card_to_menu, face_fps, preview_fps, memory, lost = [], [], [], [], []
     try:
         for number in range(sessions):
             placed = time.monotonic()
             hardware.place(1 + number % 2)  # two members in turn
-            face = rig.wait(lambda v: v.stage is Stage.FACE, 30)
+            face = rig.wait(lambda v: v.stage is Stage.FACE, 60)
             assert face.stage is Stage.FACE
             flips, started = rig.flips, time.monotonic()
-            shown_before = rig.screen().preview.shown if rig.screen().preview is not None else 0
+            preview = rig.app.session_screens.screens[Stage.FACE].preview
+            shown_before = preview.shown
             while rig.view is not None and rig.view.stage is Stage.FACE:
                 rig.frame()
             seconds = time.monotonic() - started
-            preview = rig.app.session_screens.screens[Stage.FACE].preview
             face_fps.append((rig.flips - flips) / seconds)
             preview_fps.append((preview.shown - shown_before) / seconds)
-            rig.wait(at(Stage.MENU), 60)
-            card_to_menu.append(time.monotonic() - placed - 0.3)  # wait() lets the screen settle 0.3 s
-            rig.tap_action(Action.ACCOUNT)
-            rig.wait(lambda v: isinstance(v.detail, AccountDetail) and v.detail.account is not None)
-            rig.tap(rig.screen().header.exit)
-            rig.wait(lambda v: v.stage in (Stage.GOODBYE, Stage.RATING, Stage.ATTRACT), 30)
+            reached = rig.wait(lambda v: v.stage is Stage.MENU or v.stage not in _ON_THE_WAY, 60)
+            if reached.stage is Stage.MENU:
+                card_to_menu.append(time.monotonic() - placed - 0.3)  # wait() lets the screen settle
+                rig.tap_action(Action.ACCOUNT)
+                rig.wait(lambda v: isinstance(v.detail, AccountDetail) and v.detail.account is not None)
+                rig.tap(rig.screen().header.exit)
+            else:  # counted, not hidden: what ended it is in the log
+                lost.append(f"session {number + 1}: {reached.stage}")
+            rig.wait(lambda v: v.stage in (Stage.GOODBYE, Stage.RATING, Stage.ATTRACT, Stage.ERROR), 30)
             if rig.view is not None and rig.view.stage is Stage.RATING:
                 rig.tap_action(Action.SKIP)
             hardware.remove()
-            rig.wait(at(Stage.ATTRACT), 30)
+            rig.wait(at(Stage.ATTRACT), 60)
             memory.append(rss_mb())
+            log.info("session %d done: %.0f MB", number + 1, memory[-1])
     finally:
         rig.stop()
         back_end.stop()
@@ -98,6 +106,7 @@ def measure(sessions: int = SESSIONS) -> SessionBench:
         face_fps=face_fps,
         preview_fps=preview_fps,
         rss_mb=memory,
+        lost=lost,
         peak_first_mb=max(memory[:window]),
         peak_last_mb=max(memory[-window:]),
         load_before=load_before,
@@ -130,8 +139,10 @@ def section() -> list[str]:
 def section_of(b: SessionBench) -> list[str]:
     median_menu = statistics.median(b.card_to_menu_s)
     worst_menu = max(b.card_to_menu_s)
-    fps = statistics.median(b.face_fps)
-    preview = statistics.median(b.preview_fps)
+    seen = [i for i, f in enumerate(b.face_fps) if f > 0]  # sessions whose face stage was shown
+    fps = statistics.median([b.face_fps[i] for i in seen]) if seen else 0.0
+    preview = statistics.median([b.preview_fps[i] for i in seen]) if seen else 0.0
+    window = min(WINDOW, len(b.rss_mb) // 2) or 1
     growth = (b.peak_last_mb - b.peak_first_mb) / b.peak_first_mb
     return [
         "## A member's session: card to menu, frame rate during face verification, memory",
@@ -152,15 +163,22 @@ def section_of(b: SessionBench) -> list[str]:
         f"| window frames per second during face verification, median | {fps:.1f} fps "
         f"| ≥ {TARGET_FPS:.0f} fps | {_verdict(fps >= TARGET_FPS)} |",
         f"| camera pictures shown per second meanwhile, median | {preview:.1f} fps | | |",
-        f"| resident memory, peak of the first {WINDOW} sessions | {b.peak_first_mb:.0f} MB | | |",
-        f"| resident memory, peak of the last {WINDOW} sessions | {b.peak_last_mb:.0f} MB "
+        f"| resident memory, peak of the first {window} sessions | {b.peak_first_mb:.0f} MB | | |",
+        f"| resident memory, peak of the last {window} sessions | {b.peak_last_mb:.0f} MB "
         f"| ≤ +{TARGET_GROWTH:.0%} | {_verdict(growth <= TARGET_GROWTH)} ({growth:+.1%}) |",
         "",
+        "Frames per second during each face stage: " + ", ".join(f"{f:.1f}" for f in b.face_fps),
+        "",
         "Card to menu (s): " + ", ".join(f"{s:.1f}" for s in b.card_to_menu_s),
+        "",
+        f"Sessions that did not reach the menu: {len(b.lost)}"
+        + (f" ({'; '.join(b.lost)})" if b.lost else "."),
         "",
         "Memory after each session (MB): " + ", ".join(f"{m:.0f}" for m in b.rss_mb),
     ]
 
 
 if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("kivy").setLevel(logging.WARNING)
     print(json.dumps(asdict(measure(int(sys.argv[1]) if len(sys.argv) > 1 else SESSIONS))))
