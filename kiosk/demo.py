@@ -58,6 +58,8 @@ class DemoHardware:
         self.paper_out = False
 
     def start(self) -> None:
+        for old in self.cupsd.printed():  # a previous demo's prints: not this walkthrough's
+            old.unlink()
         self.cupsd.start()
         self.receipt_pty.start()
         for card in self.cards:  # the faces are made now, not while a member waits
