@@ -11,7 +11,7 @@ from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 
-from bench import backend, chaos, console, face, idcard, printer, reporter, startup
+from bench import backend, chaos, console, face, idcard, printer, reporter, session, startup
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
@@ -157,6 +157,7 @@ SECTIONS: dict[str, Callable[[], list[str]]] = {
     "chaos": chaos.section,
     "console": console.section,
     "reporter": reporter.section,
+    "session": session.section,
 }
 
 
@@ -171,9 +172,9 @@ def _existing_sections() -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m bench [startup] [idcard] [face] [printer] [backend] [chaos] [console] [reporter]``:
-    run the named sections (all by default) and rewrite RESULTS.md, keeping the last results of the
-    sections not run."""
+    """``python -m bench [startup] [idcard] [face] [printer] [backend] [chaos] [console] [reporter]
+    [session]``: run the named sections (all by default) and rewrite RESULTS.md, keeping the last
+    results of the sections not run."""
     chosen = (argv if argv is not None else sys.argv[1:]) or list(SECTIONS)
     unknown = [c for c in chosen if c not in SECTIONS]
     if unknown:

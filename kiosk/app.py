@@ -1,8 +1,11 @@
 """The app wiring: the only module of ``kiosk`` that touches Kivy.
 
 It builds the screens from the config, owns the worker pool (whose results come back through
-``Clock.schedule_once``), keeps the clock and the back-end status fresh, and can walk the screens
-headlessly to PNG files. Everything it decides lives in UI-agnostic modules.
+``Clock.schedule_once``), the devices and the member's session: the flow
+(:class:`~kiosk.session.flow.SessionFlow`) with the real services, ticked by the Kivy clock, every
+event in through :meth:`KioskApp.send` and every view out to the screens. It keeps the clock, the
+back-end status and the shell's status board fresh, and can walk a session headlessly to PNG files.
+Everything it decides lives in UI-agnostic modules.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from drivers.camera import FrameSource
 from drivers.idcard.device import IdCardReader
 from drivers.idcard.poller import (
     CardEvent,
@@ -30,26 +34,61 @@ from drivers.idcard.poller import (
 from drivers.status import DeviceStatus
 from kiosk import __version__
 from kiosk.backend_probe import BackEndStatus, probe_back_end
+from kiosk.client.api import FundCenterApi
 from kiosk.client.factory import client_from_config
 from kiosk.config import KioskConfig
-from kiosk.health.shell_status import ShellStatusBoard, write_shell_status
+from kiosk.documents.verify import CertificateVerifier
+from kiosk.face_box import BoxWatchingEngine
+from kiosk.hardware import Hardware, open_hardware
+from kiosk.health.shell_status import DeviceReport, ShellStatusBoard, write_shell_status
+from kiosk.identity.encoder import ProcessEncoder
 from kiosk.kivy_env import prepare_kivy_environment
 from kiosk.masking import mask_name
+from kiosk.outbox.sender import OutboxSender
+from kiosk.outbox.store import Outbox
+from kiosk.session.data import SubmissionKind
+from kiosk.session.events import Event, Tick
+from kiosk.session.flow import SessionFlow
+from kiosk.session.services import KioskServices, ServiceParts
+from kiosk.session.states import Action, Stage
+from kiosk.session.view import ResultDetail, View
+from kiosk.session.wipe import session_root
 from kiosk.workers import Workers
 
 log = logging.getLogger(__name__)
 LIVE_SCREENSHOT_INTERVAL_S = 5.0
 SHELL_STATUS_INTERVAL_S = 5.0  # the health reporter treats three missed writes as a dead shell
+TICK_S = 0.25  # the flow's clock: the countdown moves in whole seconds, so four looks a second
+PUMP_HZ = 30.0  # camera frames to the verifier
+SEAL_TRUST = "seal-trust.pem"  # the root the certificate seal chains to, in paths.identity
+
+
+class KioskHandle:
+    """What a walkthrough step may do with the running kiosk (implemented by the app)."""
+
+    view: View | None
+
+    def send(self, event: Event) -> None: ...
+
+    def press(self, action: Action, value: str = "") -> None: ...
+
+    def tap_pad(self, key: str) -> None:
+        """A key on the number pad of the screen shown (amount, bank card)."""
 
 
 @dataclass(frozen=True, slots=True)
 class WalkStep:
-    """One picture of the walkthrough: show ``screen``, do ``act``, wait for ``settle``, capture."""
+    """One picture of the walkthrough: do ``act``, wait (bounded) until ``until`` holds, capture."""
 
     name: str
-    screen: str = "attract"
-    act: Callable[[], None] | None = None  # e.g. place a demo card on the simulated reader
-    settle: str | None = None  # an app event to wait for (bounded): "card-placed", "card-removed"
+    act: Callable[[KioskHandle], None] | None = None  # place a card, press a button, unplug paper …
+    until: Callable[[View], bool] | None = None  # the view to wait for before the picture
+    timeout_s: float = 15.0
+
+
+def at(stage: Stage, *, busy: bool | None = False) -> Callable[[View], bool]:
+    """``until`` for "this stage is shown" (by default: and no longer waiting for a service)."""
+    return lambda view: view.stage is stage and (busy is None or view.busy is busy)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,11 +101,27 @@ class RunOptions:
     live_screenshot: Path | None = None  # refresh this PNG every few seconds (headless demo)
     exit_after_first_frame: bool = False  # for the start-up benchmark
     on_key: Callable[[str], None] | None = None  # demo controls (a typed character)
+    camera_source: FrameSource | None = None  # the demo's cooperative camera instead of cfg.camera
+    seal_trust_pem: bytes | None = None  # else paths.identity/seal-trust.pem, else asked of the back end
+    on_view: Callable[[View], None] | None = None  # the demo's member follows the prompts
+    voice_log: bool = False  # log the voice prompts (a kiosk without a speech engine)
+    max_fps: int | None = None  # cap the frame rate (software GL on a busy machine); None: Kivy's 60
 
 
 def run_app(cfg: KioskConfig, options: RunOptions) -> int:
     """Run the kiosk window until it is stopped; returns the process exit code."""
-    prepare_kivy_environment(cfg.paths.kivy_home, options.offscreen)
+    if not prepare_kivy(cfg, options.offscreen, options.max_fps):
+        return 3
+    app = make_app(cfg, options)
+    _stop_on_signals(app.request_stop)
+    app.run()
+    exit_code: int = app.exit_code
+    return exit_code
+
+
+def prepare_kivy(cfg: KioskConfig, offscreen: bool, max_fps: int | None = None) -> bool:
+    """Kivy's environment, window size and font, before Kivy is first imported; False without the font."""
+    prepare_kivy_environment(cfg.paths.kivy_home, offscreen)
     if not log.isEnabledFor(logging.DEBUG):
         logging.getLogger("kivy").setLevel(logging.WARNING)  # Kivy's start-up banner is noise at INFO
     from kivy.config import Config
@@ -75,23 +130,25 @@ def run_app(cfg: KioskConfig, options: RunOptions) -> int:
     Config.set("kivy", "exit_on_escape", "0")
     Config.set("graphics", "width", str(display.width))
     Config.set("graphics", "height", str(display.height))
-    fullscreen = display.fullscreen and not options.offscreen
+    fullscreen = display.fullscreen and not offscreen
     Config.set("graphics", "fullscreen", "auto" if fullscreen else "0")
     Config.set("graphics", "show_cursor", "0" if fullscreen else "1")
     Config.set("input", "mouse", "mouse,disable_multitouch")
+    if max_fps is not None:
+        Config.set("graphics", "maxfps", str(max_fps))
 
     from kivy.core.text import DEFAULT_FONT, LabelBase
 
     if not display.font.is_file():
         log.error("CJK font missing: %s (Debian package fonts-wqy-microhei)", display.font)
-        return 3
+        return False
     LabelBase.register(DEFAULT_FONT, str(display.font))
+    return True
 
-    app = _make_app_class()(cfg, options)
-    _stop_on_signals(app.request_stop)
-    app.run()
-    exit_code: int = app.exit_code
-    return exit_code
+
+def make_app(cfg: KioskConfig, options: RunOptions) -> Any:
+    """The kiosk's Kivy App (after :func:`prepare_kivy`); tests and benchmarks call its ``build``."""
+    return _make_app_class()(cfg, options)
 
 
 def _stop_on_signals(stop: Callable[[], None]) -> None:
@@ -109,13 +166,15 @@ def _make_app_class() -> type[Any]:
     from kivy.clock import Clock
     from kivy.core.window import Window
 
-    from screens.manager import build_screen_manager
+    from screens.context import ScreenContext
+    from screens.manager import SessionScreens, build_screen_manager
+    from screens.speaker import LoggingSpeaker, SilentSpeaker, Speaker
     from screens.theme import Theme
 
     def post(callback: Callable[[], None]) -> None:
         Clock.schedule_once(lambda _dt: callback(), 0)
 
-    class KioskApp(App):
+    class KioskApp(App, KioskHandle):
         title = "住房公积金自助服务"
 
         def __init__(self, cfg: KioskConfig, options: RunOptions) -> None:
@@ -128,14 +187,29 @@ def _make_app_class() -> type[Any]:
             self._probing = False
             self._last_reachable: bool | None = None  # None until the first probe answers
             self._first_frame_seen = False
-            self._seen: set[str] = set()  # app events the walkthrough may wait for
             self.card_poller: CardPoller | None = None
             self.board = ShellStatusBoard(cfg.paths.shell_status, __version__)
+            self.hardware: Hardware | None = None
+            self.engine: BoxWatchingEngine | None = None
+            self.outbox: Outbox | None = None
+            self.services: KioskServices | None = None
+            self.flow: SessionFlow | None = None
+            self.view: View | None = None
+            self.speaker: Speaker = LoggingSpeaker() if options.voice_log else SilentSpeaker()
 
         def build(self) -> Any:
             self.theme = Theme.for_window(Window.width)
             Window.clearcolor = self.theme.palette.background
             self.screens = build_screen_manager(self.theme, self.cfg.kiosk)
+            self.hardware = open_hardware(self.cfg, self.options.camera_source)
+            ctx = ScreenContext(
+                self.theme,
+                self.send,
+                self.speaker,
+                frames=self.hardware.camera.latest,
+                face_box=self._face_box,
+            )
+            self.session_screens = SessionScreens(self.screens, ctx)
             Clock.schedule_interval(lambda _dt: self._tick(), 1.0)
             Clock.schedule_interval(lambda _dt: self._probe(), self.cfg.back_end.probe_interval_s)
             Clock.schedule_interval(lambda _dt: self._publish_status(), SHELL_STATUS_INTERVAL_S)
@@ -146,10 +220,12 @@ def _make_app_class() -> type[Any]:
             self._probe()
             self._start_card_reader()
             self._publish_status()
+            self._start_sessions()
             walkthrough, live = self.options.walkthrough_dir, self.options.live_screenshot
             if walkthrough is not None:
-                # Wait for the first back-end answer (bounded) so screenshots show the real status.
-                deadline = time.monotonic() + self.cfg.back_end.probe_timeout_s + 1.0
+                # Wait (bounded) for the first back-end answer and the session machinery, so the
+                # screenshots show the real status and the first step can begin a session.
+                deadline = time.monotonic() + self.cfg.back_end.probe_timeout_s + 60.0
                 Clock.schedule_once(lambda _dt: self._start_walkthrough(walkthrough, deadline), 0)
             elif live is not None:
                 self._schedule_live_screenshots(live)
@@ -161,17 +237,118 @@ def _make_app_class() -> type[Any]:
         def on_stop(self) -> None:
             if self.card_poller is not None:
                 self.card_poller.stop()
+            if self.services is not None:
+                self.services.close()  # the member under way is wiped
             self.workers.close(wait=False)
+            if self.hardware is not None:
+                self.hardware.close()
+            if self.engine is not None:
+                self.engine.close()
+            if self.outbox is not None:
+                self.outbox.close()
             self.client.close()
+
+        # -- the member's session ------------------------------------------------------------
+        def _start_sessions(self) -> None:
+            """Load the face models and the seal's trust anchor on a worker, then start the flow."""
+            cfg, options = self.cfg, self.options
+
+            def prepare() -> tuple[BoxWatchingEngine, bytes]:
+                trust = options.seal_trust_pem or _seal_trust(cfg, self.client)
+                return BoxWatchingEngine(ProcessEncoder()), trust
+
+            self.workers.run(prepare, self._sessions_ready, self._sessions_failed)
+
+        def _sessions_ready(self, prepared: tuple[BoxWatchingEngine, bytes]) -> None:
+            self.engine, trust = prepared
+            hardware = self.hardware
+            if hardware is None:  # stopped before the models were loaded
+                return
+            self.outbox = Outbox(self.cfg.paths.outbox)
+            parts = ServiceParts(
+                api=FundCenterApi(self.client),
+                outbox=self.outbox,
+                sender=OutboxSender(self.outbox, self.client),
+                camera=hardware.camera,
+                engine=self.engine,
+                documents=hardware.documents,
+                receipts=hardware.receipts,
+                certificates=CertificateVerifier(trust),
+                workers=self.workers,
+                temp_root=session_root(self.cfg.paths.var_dir),
+                center_name=self.cfg.kiosk.center_name,
+            )
+            self.services = KioskServices(parts)
+            self.flow = SessionFlow(self.cfg.session, self.services, time.monotonic, self.cfg.kiosk.language)
+            self.services.connect(self.send)
+            Clock.schedule_interval(lambda _dt: self.send(Tick()), TICK_S)
+            Clock.schedule_interval(lambda _dt: self._pump(), 1 / PUMP_HZ)
+            self._show(self.flow.view())
+            log.info("member sessions ready")
+
+        def _sessions_failed(self, exc: Exception) -> None:
+            log.error("member sessions cannot start: %s", exc, exc_info=exc)
+            Clock.schedule_once(lambda _dt: self._start_sessions(), 10.0)  # the back end may come back
+
+        def send(self, event: Event) -> None:
+            """Every event of the session goes through here, on the UI thread."""
+            if self.flow is None:
+                return
+            self._show(self.flow.handle(event))
+
+        def press(self, action: Action, value: str = "") -> None:
+            from kiosk.session.events import Press
+
+            self.send(Press(action, value))
+
+        def tap_pad(self, key: str) -> None:
+            pad = getattr(self.session_screens.current, "pad", None)
+            if pad is not None:
+                pad.keys[key].dispatch("on_release")
+
+        def _show(self, view: View) -> None:
+            previous, self.view = self.view, view
+            if previous is not None and previous == view:
+                return
+            self.session_screens.show(view)
+            if previous is None or previous.stage is not view.stage:
+                self._stage_changed(view)
+            if self.options.on_view is not None:
+                self.options.on_view(view)
+
+        def _stage_changed(self, view: View) -> None:
+            done = view.stage is Stage.PRINTED and Action.REPRINT not in view.buttons
+            if view.stage is Stage.RESULT and isinstance(view.detail, ResultDetail):
+                done = view.detail.kind in (SubmissionKind.ACCEPTED, SubmissionKind.IN_REVIEW)
+            if done:
+                self.board.transaction_succeeded()
+            if view.stage is Stage.ATTRACT and self.engine is not None:
+                self.engine.forget()
+
+        def _pump(self) -> None:
+            if self.services is not None:
+                self.services.pump()
+
+        def _face_box(self) -> tuple[int, int, int, int] | None:
+            return self.engine.last_box() if self.engine is not None else None
 
         # -- what the health reporter reads --------------------------------------------------
         def _publish_status(self) -> None:
-            snapshot = self.board.snapshot()  # taken here, written on a worker
-            self.workers.run(
-                lambda: write_shell_status(self.board.path, snapshot),
-                on_result=lambda _none: None,
-                on_error=lambda exc: log.warning("cannot write the shell status: %s", exc),
-            )
+            hardware = self.hardware
+
+            def devices() -> dict[str, DeviceReport]:
+                return hardware.statuses() if hardware is not None else {}
+
+            def write(reports: dict[str, DeviceReport]) -> None:
+                self.board.devices.update(reports)
+                snapshot = self.board.snapshot()  # taken here, written on a worker
+                self.workers.run(
+                    lambda: write_shell_status(self.board.path, snapshot),
+                    on_result=lambda _none: None,
+                    on_error=lambda exc: log.warning("cannot write the shell status: %s", exc),
+                )
+
+            self.workers.run(devices, write, lambda exc: log.warning("device status failed: %s", exc))
 
         # -- the card reader (its poller runs on its own thread) ---------------------------
         def _start_card_reader(self) -> None:
@@ -193,13 +370,12 @@ def _make_app_class() -> type[Any]:
                 self.board.device("card_reader", event.status, event.problem)
                 attract.show_reader(_reader_state(event.status))
             elif isinstance(event, CardPlaced):
-                self._seen.add("card-placed")
                 attract.show_card(mask_name(event.record.name))
             elif isinstance(event, CardReadFailed):
                 attract.show_card_problem(event.error.message_zh)
             elif isinstance(event, CardRemoved):
-                self._seen.add("card-removed")
                 attract.clear_card()
+            self.send(event)
 
         # -- clock and back-end status -------------------------------------------------------
         def _tick(self) -> None:
@@ -240,7 +416,8 @@ def _make_app_class() -> type[Any]:
                 self.stop()
 
         def _start_walkthrough(self, out: Path, deadline: float) -> None:
-            if self._last_reachable is None and time.monotonic() < deadline:
+            waiting = self._last_reachable is None or self.flow is None
+            if waiting and time.monotonic() < deadline:
                 Clock.schedule_once(lambda _dt: self._start_walkthrough(out, deadline), 0.1)
                 return
             out.mkdir(parents=True, exist_ok=True)
@@ -251,23 +428,25 @@ def _make_app_class() -> type[Any]:
                     self._end_walkthrough(out, len(steps))
                     return
                 step = steps[index]
-                self.screens.current = step.screen
-                if step.settle:
-                    self._seen.discard(step.settle)
                 if step.act is not None:
-                    step.act()
-                give_up = time.monotonic() + 5.0
-                settle(index, give_up)
+                    step.act(self)
+                settle(index, time.monotonic() + step.timeout_s)
 
             def settle(index: int, give_up: float) -> None:
-                wanted = steps[index].settle
-                if wanted and wanted not in self._seen and time.monotonic() < give_up:
+                step, view = steps[index], self.view
+                ready = step.until is None or (view is not None and step.until(view))
+                if not ready and time.monotonic() < give_up:
                     Clock.schedule_once(lambda _dt: settle(index, give_up), 0.05)
                     return
+                if not ready:
+                    log.warning("walkthrough %s: gave up waiting (stage %s)", step.name, view and view.stage)
                 # Let layout, text textures and the transition settle before the capture.
-                Clock.schedule_once(lambda _dt: capture(index), 0.3)
+                Clock.schedule_once(lambda _dt: capture(index), 0.4)
 
             def capture(index: int) -> None:
+                if self.screens.transition.is_active:  # a slow machine: the fade is still running
+                    Clock.schedule_once(lambda _dt: capture(index), 0.1)
+                    return
                 _export(self.screens, out / f"{index + 1:02d}-{steps[index].name}.png")
                 run(index + 1)
 
@@ -275,10 +454,9 @@ def _make_app_class() -> type[Any]:
 
         def _end_walkthrough(self, out: Path, count: int) -> None:
             log.info("walkthrough: %d screens written to %s", count, out)
-            print(f"kiosk: walkthrough screenshots in {out}", flush=True)
             if self.options.after_walkthrough is not None:
                 self.options.after_walkthrough()
-            self.screens.current = "attract"
+            print(f"kiosk: walkthrough screenshots in {out}", flush=True)
             if self.options.exit_after_walkthrough:
                 self.stop()
             elif self.options.live_screenshot is not None:
@@ -290,6 +468,17 @@ def _make_app_class() -> type[Any]:
             Clock.schedule_interval(lambda _dt: _export(self.screens, target), LIVE_SCREENSHOT_INTERVAL_S)
 
     return KioskApp
+
+
+def _seal_trust(cfg: KioskConfig, client: Any) -> bytes:
+    """The certificate seal's trust anchor: the enrolled copy, else the back end's (checked on every
+    certificate against the seal, so asking for it is no weaker than reading a file)."""
+    path = cfg.paths.identity / SEAL_TRUST
+    if path.is_file():
+        return path.read_bytes()
+    reply = client.request("GET", "v1/certificates/trust.pem")
+    body = reply.body
+    return body if isinstance(body, bytes) else str(body).encode("ascii")
 
 
 def _reader_state(status: DeviceStatus) -> str:

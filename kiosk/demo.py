@@ -1,40 +1,127 @@
-"""``kiosk demo``: the embedded back end, the simulators and the kiosk window, stopped together."""
+"""``kiosk demo``: the embedded back end, the simulators and the kiosk window, stopped together.
+
+Simulated here: the ID card reader (number keys place the demo members' cards), the camera with a
+cooperative member in front of it (:mod:`kiosk.demo_face`), the A4 printer on a private cupsd and the
+receipt printer on a pty. ``--walkthrough DIR`` walks a whole session and one failure path (the
+printer out of paper), writing a picture per step and everything printed into DIR.
+"""
 
 from __future__ import annotations
 
 import logging
+import shutil
 from pathlib import Path
 
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from pydantic import AnyHttpUrl
 
 from drivers.idcard.simulator import SimulatedReader, demo_cards, register
-from kiosk.app import RunOptions, WalkStep, default_offscreen, run_app
-from kiosk.config import BackEndSection, KioskConfig
+from drivers.printer.cups.device import CupsDocumentPrinter
+from drivers.printer.simulator.cupsd import PrivateCupsd
+from drivers.printer.simulator.escpos_engine import SimulatedReceiptPrinter
+from drivers.printer.simulator.escpos_pty import EscPosPty
+from kiosk.app import RunOptions, default_offscreen, run_app
+from kiosk.client.api import FundCenterApi
+from kiosk.client.factory import DEVICE_CERT, DEVICE_KEY
+from kiosk.client.transport import BackEndClient, ClientSettings
+from kiosk.config import BackEndSection, KioskConfig, PrintersSection
+from kiosk.demo_face import REACT_S, CooperativeCamera
+from kiosk.demo_walk import walkthrough_steps
 from kiosk.embedded_backend import BackEndStartError, EmbeddedBackEnd
+from kiosk.identity.engine import FaceEngine
+from kiosk.session.states import Stage
+from kiosk.session.view import FaceDetail, View
 
 log = logging.getLogger(__name__)
 DEMO_READER = "demo"
+PAPER_OUT = "media-empty"
+# Pictures need no animation: a slower frame rate leaves the software renderer's CPU (and the GIL it
+# holds while drawing) to the simulated devices' threads on a small machine.
+WALKTHROUGH_FPS = 15
 
 
-class DemoCards:
-    """The simulated card reader of the demo: number keys 1–6 place a demo member's card, 0 takes it."""
+class DemoHardware:
+    """The demo's simulated peripherals. Keys: 1-6 place a demo member's card, 0 takes it away,
+    p takes the A4 printer's paper out (and puts it back)."""
 
-    def __init__(self) -> None:
+    def __init__(self, var_dir: Path, react_s: float = REACT_S) -> None:
         self.reader = SimulatedReader()
         self.cards = list(demo_cards().values())
         register(DEMO_READER, self.reader)
+        self.camera = CooperativeCamera(FaceEngine(), react_s=react_s)
+        self.cupsd = PrivateCupsd(var_dir / "demo-printers")
+        self.receipt_printer = SimulatedReceiptPrinter()
+        self.receipt_pty = EscPosPty(self.receipt_printer)
+        self.paper_out = False
+
+    def start(self) -> None:
+        for old in self.cupsd.printed():  # a previous demo's prints: not this walkthrough's
+            old.unlink()
+        self.cupsd.start()
+        self.receipt_pty.start()
+        for card in self.cards:  # the faces are made now, not while a member waits
+            self.camera.prepare(card.id_number)
+
+    def stop(self) -> None:
+        self.receipt_pty.stop()
+        self.cupsd.stop()
+
+    def printers(self) -> PrintersSection:
+        return PrintersSection(
+            cups_queue=self.cupsd.queues[0], cups_server=self.cupsd.server, receipt_port=self.receipt_pty.path
+        )
+
+    def place(self, number: int) -> None:
+        card = self.cards[number - 1]
+        self.reader.place(card)
+        self.camera.show(card.id_number)
+
+    def remove(self) -> None:
+        self.reader.remove()
+
+    def set_paper(self, out: bool) -> None:
+        """Take the A4 paper out, or put it back and resume the queue (CUPS stops it on the error)."""
+        self.paper_out = out
+        self.cupsd.set_fault(PAPER_OUT if out else None)
+        if not out:
+            CupsDocumentPrinter(self.cupsd.queue()).resume()
 
     def on_key(self, key: str) -> None:
         if key == "0":
-            self.reader.remove()
+            self.remove()
         elif key.isdigit() and 1 <= int(key) <= len(self.cards):
-            self.reader.place(self.cards[int(key) - 1])
+            self.place(int(key))
+        elif key == "p":
+            self.set_paper(not self.paper_out)
 
-    def walkthrough(self) -> tuple[WalkStep, ...]:
-        return (
-            WalkStep("attract"),
-            WalkStep("card-read", act=lambda: self.on_key("1"), settle="card-placed"),
-        )
+    def follow(self, view: View) -> None:
+        """The member in front of the camera does what the screen asks, and leaves at the end."""
+        detail = view.detail
+        if view.stage not in (Stage.FACE, Stage.CONFIRM_FACE) or not isinstance(detail, FaceDetail):
+            self.camera.perform(None)
+        elif detail.step == "challenge":
+            self.camera.perform(detail.code)  # until the verifier has seen it done
+        elif detail.step in ("", "face_found", "hold_still", "verified"):
+            self.camera.perform(None)
+        if view.stage is Stage.ATTRACT:
+            self.camera.show(None)
+
+    def save_printed(self, out: Path) -> list[Path]:
+        """Every document the simulated printers printed: the certificates as PDF, receipts as text."""
+        saved = []
+        for number, job in enumerate(self.cupsd.printed(), 1):
+            target = out / f"printed-certificate-{number}.pdf"
+            shutil.copyfile(job, target)
+            saved.append(target)
+        for number, receipt in enumerate(self.receipt_printer.receipts, 1):
+            target = out / f"printed-receipt-{number}.txt"
+            lines = [*receipt.lines, *(f"[QR] {code}" for code in receipt.qr_codes)]
+            target.write_text("\n".join(lines) + "\n", "utf-8")
+            saved.append(target)
+        return saved
 
 
 def _start_back_end(cfg: KioskConfig, port: int) -> tuple[EmbeddedBackEnd, str] | None:
@@ -49,23 +136,66 @@ def _start_back_end(cfg: KioskConfig, port: int) -> tuple[EmbeddedBackEnd, str] 
     return _start_back_end(cfg, 0)
 
 
+def enrol_demo_kiosk(back_end: EmbeddedBackEnd, cfg: KioskConfig) -> None:
+    """Register the demo kiosk with its back end and enrol it (a fresh P-256 key, as kiosk-provision
+    does on a real kiosk), so the back end knows the device its member sessions come from."""
+    device_id, url = cfg.kiosk.device_id, back_end.url
+    assert url is not None  # noqa: S101 - started above
+    token = back_end.register_device(device_id)
+    key = ec.generate_private_key(ec.SECP256R1())
+    csr = (
+        x509.CertificateSigningRequestBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, device_id)]))
+        .sign(key, hashes.SHA256())
+    )
+    client = BackEndClient(ClientSettings(base_url=url, device_id=device_id))
+    try:
+        enrolled = FundCenterApi(client).enrol(
+            device_id, token, csr.public_bytes(serialization.Encoding.PEM).decode()
+        )
+    finally:
+        client.close()
+    identity = cfg.paths.identity
+    identity.mkdir(parents=True, exist_ok=True, mode=0o700)
+    key_path = identity / DEVICE_KEY
+    key_path.touch(mode=0o600)
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    (identity / DEVICE_CERT).write_text(enrolled.certificate_pem, "ascii")
+    log.info("demo kiosk %s enrolled", device_id)
+
+
 def run_demo(cfg: KioskConfig, walkthrough: Path | None, port: int) -> int:
     started = _start_back_end(cfg, port)
     if started is None:
         return 1
     back_end, url = started
+    hardware = DemoHardware(cfg.paths.var_dir)
     try:
+        enrol_demo_kiosk(back_end, cfg)
+        hardware.start()
         back_end_cfg = BackEndSection.model_validate(cfg.back_end.model_dump() | {"url": AnyHttpUrl(url)})
-        cfg = cfg.model_copy(update={"back_end": back_end_cfg})
-        cards = DemoCards()
-        steps = cards.walkthrough()
+        cfg = cfg.model_copy(update={"back_end": back_end_cfg, "printers": hardware.printers()})
+        common = {"camera_source": hardware.camera, "on_view": hardware.follow, "voice_log": True}
+        steps = walkthrough_steps(hardware)
+
+        def after(out: Path) -> None:
+            for path in hardware.save_printed(out):
+                log.info("printed: %s", path)
+            hardware.remove()
+
         if walkthrough is not None:
             options = RunOptions(
                 offscreen=True,
                 walkthrough_dir=walkthrough,
                 walkthrough_steps=steps,
-                after_walkthrough=cards.reader.remove,
+                after_walkthrough=lambda: after(walkthrough),
                 exit_after_walkthrough=True,
+                max_fps=WALKTHROUGH_FPS,
+                **common,  # type: ignore[arg-type]
             )
         elif default_offscreen(cfg):
             shots = cfg.paths.screenshots
@@ -81,18 +211,20 @@ def run_demo(cfg: KioskConfig, walkthrough: Path | None, port: int) -> int:
                 offscreen=True,
                 walkthrough_dir=shots / "walkthrough",
                 walkthrough_steps=steps,
-                after_walkthrough=cards.reader.remove,
+                after_walkthrough=lambda: after(shots / "walkthrough"),
                 live_screenshot=shots / "live.png",
+                **common,  # type: ignore[arg-type]
             )
         else:
             print(
                 f"Kiosk window open; back end at {url}.\n"
-                f"Keys 1-{len(cards.cards)} place a demo member's ID card on the simulated reader, "
-                "0 takes it away.\n"
+                f"Keys 1-{len(hardware.cards)} place a demo member's ID card on the simulated reader, "
+                "0 takes it away, p takes the A4 printer's paper out and puts it back.\n"
                 "Close the window or press Ctrl+C to stop.",
                 flush=True,
             )
-            options = RunOptions(offscreen=False, on_key=cards.on_key)
+            options = RunOptions(offscreen=False, on_key=hardware.on_key, **common)  # type: ignore[arg-type]
         return run_app(cfg, options)
     finally:
+        hardware.stop()
         back_end.stop()

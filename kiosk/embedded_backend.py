@@ -40,7 +40,7 @@ class EmbeddedBackEnd:
     def start(self, timeout_s: float = 30.0) -> str:
         """Start the back end (seeded with the demo members); returns its base URL."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        database_url = f"sqlite:///{self.data_dir / 'fundcenter.db'}"
+        database_url = self._database_url
         self._process = subprocess.Popen(
             [
                 sys.executable,
@@ -89,6 +89,37 @@ class EmbeddedBackEnd:
         except BaseException:
             self.stop()
             raise
+
+    def register_device(self, device_id: str, timeout_s: float = 60.0) -> str:
+        """``fundcenter device add``: register (or re-issue) a kiosk; returns its one-time enrolment token."""
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "fundcenter",
+                "--database-url",
+                self._database_url,
+                "device",
+                "add",
+                "--id",
+                device_id,
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=timeout_s,
+        )
+        if done.returncode != 0:
+            raise BackEndStartError(f"cannot register {device_id}: {done.stderr.strip()[-300:]}")
+        return done.stdout.strip().splitlines()[-1]
+
+    @property
+    def _cli(self) -> list[str]:
+        return [sys.executable, "-m", "fundcenter", "--database-url", self._database_url]
+
+    @property
+    def _database_url(self) -> str:
+        return f"sqlite:///{self.data_dir / 'fundcenter.db'}"
 
     def stop(self, timeout_s: float = 10.0) -> None:
         process, self._process = self._process, None

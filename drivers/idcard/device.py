@@ -167,7 +167,11 @@ class IdCardReader:
         try:
             port.reset_input_buffer()
             port.write(request)
-            while time.monotonic() < deadline:
+            # Read at least once more after the deadline: on a busy machine this thread may only run
+            # again after the deadline, with the whole answer already waiting in the buffer.
+            last_look = False
+            while not last_look:
+                last_look = time.monotonic() >= deadline
                 chunk = port.read(max(1, port.in_waiting))
                 for item in self._decoder.feed(chunk):
                     if isinstance(item, errors.ChecksumMismatch):

@@ -61,37 +61,6 @@ def port_closed(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) != 0
 
 
-def test_demo_walkthrough_draws_the_attract_screen(tmp_path: Path) -> None:
-    shots = tmp_path / "shots"
-    done = kiosk("demo", "--walkthrough", str(shots), "--port", "0", cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
-    assert f"walkthrough screenshots in {shots}" in done.stdout
-    assert sorted(p.name for p in shots.iterdir()) == ["01-attract.png", "02-card-read.png"]
-
-    image = Image.open(shots / "01-attract.png").convert("RGB")
-    assert image.size == (1080, 1920)
-    header = image.crop((0, 0, 1080, 200))
-    assert count_near(header, rgb(PALETTE.primary)) > 0.7 * 1080 * 200
-    assert count_near(header, (255, 255, 255), 40) > 2000  # the center's name, white on blue
-    # the call to action is drawn in the accent red, the "service available" light in green
-    assert count_near(image, rgb(PALETTE.accent), 30) > 5000
-    assert count_near(image, rgb(PALETTE.ok), 20) > 200
-    assert count_near(image, rgb(PALETTE.fault), 20) < count_near(image, rgb(PALETTE.accent), 30) + 50
-
-    # Demo card 1 on the simulated reader: the call to action turns into a green greeting.
-    card_read = Image.open(shots / "02-card-read.png").convert("RGB")
-    prompt = (0, 1400, 1080, 1700)
-    assert count_near(card_read.crop(prompt), rgb(PALETTE.ok), 30) > 3000
-    assert count_near(card_read.crop(prompt), rgb(PALETTE.accent), 30) < 500
-    assert "card read: resident  id_number=3713**********0029" in done.stderr
-    assert "林晓雯" not in done.stderr
-    assert "371302198806120029" not in done.stderr
-
-    assert back_end_port(done.stderr)
-    assert port_closed(back_end_port(done.stderr)), "the demo left its back end running"
-    assert (tmp_path / "var" / "fundcenter" / "fundcenter.db").is_file()
-
-
 def test_the_shell_starts_and_quits_after_its_first_frame(tmp_path: Path) -> None:
     config = tmp_path / "kiosk.toml"
     config.write_text('[paths]\nvar_dir = "var"\n[back_end]\nurl = "http://127.0.0.1:9/"\n', "utf-8")
@@ -128,7 +97,7 @@ def start_headless_demo(cwd: Path) -> tuple[subprocess.Popen[str], str]:
     return process, "".join(lines)
 
 
-@pytest.mark.timeout(180)
+@pytest.mark.timeout(900)  # the headless demo walks a whole session first
 def test_headless_demo_runs_until_ctrl_c_and_stops_everything(tmp_path: Path) -> None:
     process, shown = start_headless_demo(tmp_path)
     try:
@@ -151,7 +120,7 @@ def test_headless_demo_runs_until_ctrl_c_and_stops_everything(tmp_path: Path) ->
     assert port_closed(back_end_port(stderr))
 
 
-@pytest.mark.timeout(180)
+@pytest.mark.timeout(900)  # the headless demo walks a whole session first
 def test_a_killed_demo_takes_its_back_end_with_it(tmp_path: Path) -> None:
     process, shown = start_headless_demo(tmp_path)
     match = re.search(r"Back end: +http://127\.0\.0\.1:(\d+)/", shown)

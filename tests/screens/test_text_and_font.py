@@ -5,7 +5,11 @@ import datetime as dt
 import pytest
 from fontTools.ttLib import TTCollection
 
-from kiosk.config import CJK_FONT, load_config
+from kiosk.config import CJK_FONT, SessionSection, load_config
+from kiosk.identity.liveness import PROMPTS
+from kiosk.identity.quality import MESSAGES as MESSAGES_QUALITY
+from kiosk.identity.verifier import FAILURE_MESSAGES
+from kiosk.session import messages
 from screens.formatting import clock_text, date_text
 from screens.strings import TEXTS, text
 
@@ -25,6 +29,34 @@ def missing(chars: set[int], sample: str) -> str:
 def test_every_catalogue_text_is_in_the_font(font_chars: set[int], language: str) -> None:
     for key, value in TEXTS[language].items():  # type: ignore[index]
         assert missing(font_chars, value) == "", key
+
+
+def flow_texts() -> dict[str, str]:
+    """Every sentence the session flow puts on a screen, in both languages."""
+    found: dict[str, str] = {}
+    for table_name in ("TITLES", "ACTIONS", "RATINGS", "MESSAGES", "PROBLEMS"):
+        for key, value in getattr(messages, table_name).items():
+            found[f"{table_name}.{key}.zh"] = value.zh
+            found[f"{table_name}.{key}.en"] = value.en
+    for key, value in (messages.FACE_PROGRESS_EN | messages.CHALLENGES_EN).items():
+        found[f"face.{key}"] = value
+    for key, value in (FAILURE_MESSAGES | PROMPTS | MESSAGES_QUALITY).items():
+        found[f"identity.{key}"] = value
+    presets = SessionSection().comment_presets
+    found["presets"] = "".join(presets)
+    return found
+
+
+def test_every_session_text_is_in_the_font(font_chars: set[int]) -> None:
+    texts = flow_texts()
+    assert len(texts) > 100
+    for key, value in texts.items():
+        assert missing(font_chars, value) == "", key
+
+
+def test_screen_marks_are_in_the_font(font_chars: set[int]) -> None:
+    """Characters the screens add themselves: the tick on a chosen comment, the yuan sign, the dot."""
+    assert missing(font_chars, "✓ ¥ · ，。：（）") == ""
 
 
 def test_profile_texts_are_in_the_font(font_chars: set[int]) -> None:
