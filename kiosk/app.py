@@ -43,11 +43,13 @@ from kiosk.hardware import Hardware, open_hardware
 from kiosk.health.shell_status import DeviceReport, ShellStatusBoard, write_shell_status
 from kiosk.identity.encoder import ProcessEncoder
 from kiosk.kivy_env import prepare_kivy_environment
+from kiosk.maintenance.device_tests import face_counter
+from kiosk.maintenance.mode import Maintenance, MaintenanceDevices, card_reader_of
 from kiosk.masking import mask_name
 from kiosk.outbox.sender import OutboxSender
 from kiosk.outbox.store import Outbox
 from kiosk.session.data import SubmissionKind
-from kiosk.session.events import Event, Tick
+from kiosk.session.events import Event, Press, Tick, Touch
 from kiosk.session.flow import SessionFlow
 from kiosk.session.services import KioskServices, ServiceParts
 from kiosk.session.states import Action, Stage
@@ -167,6 +169,7 @@ def _make_app_class() -> type[Any]:
     from kivy.core.window import Window
 
     from screens.context import ScreenContext
+    from screens.maintenance import install_maintenance
     from screens.manager import SessionScreens, build_screen_manager
     from screens.speaker import LoggingSpeaker, SilentSpeaker, Speaker
     from screens.theme import Theme
@@ -195,6 +198,7 @@ def _make_app_class() -> type[Any]:
             self.services: KioskServices | None = None
             self.flow: SessionFlow | None = None
             self.view: View | None = None
+            self.maintenance: Maintenance | None = None
             self.speaker: Speaker = LoggingSpeaker() if options.voice_log else SilentSpeaker()
 
         def build(self) -> Any:
@@ -219,6 +223,7 @@ def _make_app_class() -> type[Any]:
                 Window.bind(on_key_down=lambda _w, _key, _scan, text, _mods: on_key(text or ""))
             self._probe()
             self._start_card_reader()
+            self._install_maintenance()
             self._publish_status()
             self._start_sessions()
             walkthrough, live = self.options.walkthrough_dir, self.options.live_screenshot
@@ -246,7 +251,34 @@ def _make_app_class() -> type[Any]:
                 self.engine.close()
             if self.outbox is not None:
                 self.outbox.close()
+            if self.maintenance is not None and self.maintenance.outbox is not None:
+                self.maintenance.outbox.close()
             self.client.close()
+
+        # -- maintenance (the hidden gesture on the attract screen, then the technician's code) ----
+        def _install_maintenance(self) -> None:
+            hardware, poller = self.hardware, self.card_poller
+            devices = MaintenanceDevices(
+                card_reader=card_reader_of(poller) if poller is not None else None,  # stops the poller
+                camera=hardware.camera if hardware is not None else None,
+                face_counter=face_counter,
+                document_printer=hardware.documents if hardware is not None else None,
+                receipt_printer=hardware.receipts if hardware is not None else None,
+            )
+            self.maintenance = Maintenance.from_config(
+                self.cfg, self.board, devices, on_exit=self._maintenance_closed
+            )
+            install_maintenance(
+                self.screens, self.theme, self.maintenance, self.workers, language=self.cfg.kiosk.language
+            )
+
+        def _maintenance_closed(self) -> None:
+            if self.card_poller is not None:
+                self.card_poller.start()  # the card test may have borrowed the reader
+
+        def _members_welcome(self) -> bool:
+            maintenance = self.maintenance
+            return maintenance is None or (maintenance.accepts_members and not maintenance.active)
 
         # -- the member's session ------------------------------------------------------------
         def _start_sessions(self) -> None:
@@ -294,6 +326,9 @@ def _make_app_class() -> type[Any]:
             """Every event of the session goes through here, on the UI thread."""
             if self.flow is None:
                 return
+            member_starts = isinstance(event, CardPlaced | Press | Touch)
+            if member_starts and self.flow.stage is Stage.ATTRACT and not self._members_welcome():
+                return  # out of service, or a technician at work: no member session begins
             self._show(self.flow.handle(event))
 
         def press(self, action: Action, value: str = "") -> None:

@@ -6,19 +6,18 @@ The kiosk never imports ``fundcenter``: the two share only the HTTP contract, so
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import queue
-import signal
 import subprocess
 import sys
 import threading
 from pathlib import Path
 from typing import IO
 
+from drivers.lifetime import die_with_parent
+
 log = logging.getLogger(__name__)
 _READY_PREFIX = "fundcenter listening on "
-_PR_SET_PDEATHSIG = 1
 
 
 class BackEndStartError(RuntimeError):
@@ -58,7 +57,7 @@ class EmbeddedBackEnd:
             ],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
-            preexec_fn=_die_with_parent,  # noqa: PLW1509 (only calls prctl; no locks taken)
+            preexec_fn=die_with_parent,  # noqa: PLW1509 (only calls prctl; no locks taken)
             text=True,
             encoding="utf-8",
         )
@@ -138,13 +137,6 @@ class EmbeddedBackEnd:
             self._pump.join(timeout_s)  # the pump ends at the pipe's EOF
         if process.stdout is not None:
             process.stdout.close()
-
-
-def _die_with_parent() -> None:
-    """In the child, before exec: ask Linux to send SIGTERM if the kiosk dies without cleaning up."""
-    if sys.platform == "linux":
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _pump(stream: IO[str], lines: queue.Queue[str | None]) -> None:

@@ -12,7 +12,7 @@ from kivy.uix.label import Label
 from kivy.uix.screenmanager import Screen
 from kivy.uix.widget import Widget
 
-from kiosk.maintenance.gesture import HiddenGesture
+from kiosk.maintenance.gesture import HIDDEN_CORNER, HiddenGesture, in_top_right
 from screens.card_illustration import CardOnReader
 from screens.formatting import clock_text, date_text
 from screens.strings import Language, text
@@ -197,6 +197,13 @@ class AttractScreen(Screen):
 
     def enable_hidden_gesture(self, gesture: HiddenGesture, on_gesture: Callable[[], None]) -> None:
         self._gesture, self._on_gesture = gesture, on_gesture
+
+    def in_hidden_corner(self, touch: Any) -> bool:
+        """Whether ``touch`` is on the hidden gesture's corner (a touch there begins no member session)."""
+        if self._gesture is None:
+            return False
+        corner = getattr(self._gesture, "corner", HIDDEN_CORNER)
+        return in_top_right(touch.x - self.x, touch.y - self.y, self.width, self.height, corner)
 
     def on_touch_down(self, touch: Any) -> bool:
         if self._gesture is not None and self._on_gesture is not None:

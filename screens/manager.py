@@ -107,7 +107,9 @@ class SessionScreens:
     def current(self) -> Any:
         return self.manager.current_screen
 
-    def _attract_touched(self, _screen: Any, _touch: Any) -> bool:
+    def _attract_touched(self, _screen: Any, touch: Any) -> bool:
+        if self.attract.in_hidden_corner(touch):
+            return False  # perhaps a technician's hidden gesture: no member session begins
         if self.view is not None and self.view.stage is Stage.ATTRACT and Action.START in self.view.buttons:
             self.ctx.press(Action.START)()
         return False

@@ -21,6 +21,8 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from drivers.lifetime import exit_when_orphaned
+
 Encoding = npt.NDArray[np.float64]
 Chip = npt.NDArray[np.uint8]
 
@@ -37,6 +39,12 @@ def _load() -> Any:
 
         _model = dlib.face_recognition_model_v1(face_recognition_models.face_recognition_model_location())
     return _model
+
+
+def _start_helper() -> None:
+    """The helper process's start: it ends with the kiosk (even a killed one), then loads the model."""
+    exit_when_orphaned()
+    _load()
 
 
 def _ready() -> bool:
@@ -145,7 +153,7 @@ class ProcessEncoder:
             return self._pool
 
     def _start(self) -> ProcessPoolExecutor:
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"), initializer=_load)
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"), initializer=_start_helper)
         try:
             pool.submit(_ready).result(timeout=self.start_timeout_s)
         except (BrokenProcessPool, FuturesTimeout) as exc:

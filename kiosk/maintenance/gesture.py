@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 GestureKind = Literal["corner_taps", "long_press"]
+HIDDEN_CORNER = 0.15  # the corner's side, as a fraction of the screen's shorter side
 
 
 def in_top_right(x: float, y: float, width: float, height: float, fraction: float) -> bool:
@@ -30,7 +31,7 @@ class CornerTaps:
 
     taps: int = 5
     window_s: float = 3.0
-    corner: float = 0.15
+    corner: float = HIDDEN_CORNER
     _times: list[float] = field(default_factory=list)
 
     def press(self, x: float, y: float, width: float, height: float, t: float) -> bool:
@@ -53,7 +54,7 @@ class LongPress:
     """One press in the top-right corner held for at least ``hold_s``, answered on release."""
 
     hold_s: float = 3.0
-    corner: float = 0.15
+    corner: float = HIDDEN_CORNER
     _since: float | None = None
 
     def press(self, x: float, y: float, width: float, height: float, t: float) -> bool:

@@ -33,8 +33,14 @@ class Lines:
 
     def __init__(self, stream: object) -> None:
         self.lines: list[str] = []
+        self._stream = stream
         self._thread = threading.Thread(target=self._pump, args=(stream,), daemon=True)
         self._thread.start()
+
+    def close(self) -> None:
+        """After the process ended: the rest of its output read, then the pipe closed."""
+        self._thread.join(30)
+        self._stream.close()  # type: ignore[attr-defined]
 
     def _pump(self, stream: object) -> None:
         for line in stream:  # type: ignore[attr-defined]
@@ -98,9 +104,11 @@ def test_a_member_clicks_through_the_demo_on_xvfb(display: str, tmp_path: Path) 
         out = Lines(kiosk.stdout)
         seen = out.wait_for("Kiosk window open", 240)
         seen = out.wait_for("member sessions ready", 240, seen)
-        window = xdotool(display, "search", "--sync", "--name", "住房公积金自助服务").splitlines()[0]
+        # By the kiosk's pid: xdotool's --name does not match a Chinese title (its WM_NAME is UTF-8).
+        window = xdotool(display, "search", "--sync", "--pid", str(kiosk.pid)).splitlines()[0]
+        assert xdotool(display, "getwindowname", window).strip() == "住房公积金自助服务"
         xdotool(display, "windowmove", "--sync", window, "0", "0")
-        xdotool(display, "windowactivate", "--sync", window)
+        xdotool(display, "windowfocus", "--sync", window)  # no window manager: focus, not activate
 
         xdotool(display, "mousemove", "--window", window, "540", "1000", "click", "1")  # touch to begin
         seen = out.wait_for(f"voice prompt (zh): {MESSAGES['place_card'].zh}", 60, seen)
@@ -119,5 +127,6 @@ def test_a_member_clicks_through_the_demo_on_xvfb(display: str, tmp_path: Path) 
         except subprocess.TimeoutExpired:
             kiosk.kill()
             kiosk.wait()
+        out.close()
     assert kiosk.returncode == 0, "".join(out.lines[-30:])
     assert "embedded back end stopped" in "".join(out.lines)

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from drivers.lifetime import die_with_parent
 from drivers.printer.cups.transport import CupsQueue
 from drivers.printer.simulator import backend
 
@@ -134,6 +135,7 @@ class PrivateCupsd:
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                preexec_fn=die_with_parent,  # noqa: PLW1509 (only calls prctl; no locks taken)
             )
         deadline = time.monotonic() + timeout_s
         while not self._answers():
