@@ -12,10 +12,6 @@ import logging
 import shutil
 from pathlib import Path
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 from pydantic import AnyHttpUrl
 
 from drivers.idcard.simulator import SimulatedReader, demo_cards, register
@@ -25,6 +21,7 @@ from drivers.printer.simulator.escpos_engine import SimulatedReceiptPrinter
 from drivers.printer.simulator.escpos_pty import EscPosPty
 from kiosk.app import RunOptions, default_offscreen, run_app
 from kiosk.client.api import FundCenterApi
+from kiosk.client.device_key import make_key_and_csr
 from kiosk.client.factory import DEVICE_CERT, DEVICE_KEY
 from kiosk.client.transport import BackEndClient, ClientSettings
 from kiosk.config import BackEndSection, KioskConfig, PrintersSection
@@ -142,28 +139,17 @@ def enrol_demo_kiosk(back_end: EmbeddedBackEnd, cfg: KioskConfig) -> None:
     device_id, url = cfg.kiosk.device_id, back_end.url
     assert url is not None  # noqa: S101 - started above
     token = back_end.register_device(device_id)
-    key = ec.generate_private_key(ec.SECP256R1())
-    csr = (
-        x509.CertificateSigningRequestBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, device_id)]))
-        .sign(key, hashes.SHA256())
-    )
+    key_pem, csr_pem = make_key_and_csr(device_id)
     client = BackEndClient(ClientSettings(base_url=url, device_id=device_id))
     try:
-        enrolled = FundCenterApi(client).enrol(
-            device_id, token, csr.public_bytes(serialization.Encoding.PEM).decode()
-        )
+        enrolled = FundCenterApi(client).enrol(device_id, token, csr_pem)
     finally:
         client.close()
     identity = cfg.paths.identity
     identity.mkdir(parents=True, exist_ok=True, mode=0o700)
     key_path = identity / DEVICE_KEY
     key_path.touch(mode=0o600)
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-    )
+    key_path.write_bytes(key_pem)
     (identity / DEVICE_CERT).write_text(enrolled.certificate_pem, "ascii")
     log.info("demo kiosk %s enrolled", device_id)
 

@@ -23,12 +23,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
 
 from kiosk.client import errors
 from kiosk.client.api import FundCenterApi
+from kiosk.client.device_key import make_key_and_csr
 from kiosk.client.tls import TrustSettings, normalise_pin, spki_pin
 from kiosk.client.transport import BackEndClient, ClientSettings
 from kiosk.config import ConfigError
@@ -103,19 +103,6 @@ def pinned_anchor(chain: list[x509.Certificate], pin: str) -> x509.Certificate:
             return cert
     seen = ", ".join(spki_pin(c.public_bytes(serialization.Encoding.DER)) for c in chain) or "none"
     raise PinMismatch(f"no certificate the server presents has the pin {pin} (it presents: {seen})")
-
-
-def make_key_and_csr(device_id: str) -> tuple[bytes, str]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    csr = (
-        x509.CertificateSigningRequestBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, device_id)]))
-        .sign(key, hashes.SHA256())
-    )
-    pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    return pem, csr.public_bytes(serialization.Encoding.PEM).decode("ascii")
 
 
 def _check_issued(cert_pem: str, key_pem: bytes, device_id: str) -> None:
