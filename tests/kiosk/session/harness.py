@@ -35,6 +35,7 @@ from kiosk.client.signing import Signer
 from kiosk.client.transport import BackEndClient, ClientSettings
 from kiosk.config import SessionSection
 from kiosk.documents.verify import CertificateVerifier
+from kiosk.embedded_backend import EmbeddedBackEnd
 from kiosk.identity.engine import FaceEngine, Image
 from kiosk.identity.liveness import Challenge, LivenessPolicy
 from kiosk.identity.verifier import VerifyPolicy
@@ -43,8 +44,8 @@ from kiosk.outbox.store import Outbox
 from kiosk.session import events as ev
 from kiosk.session.flow import SessionFlow
 from kiosk.session.services import KioskServices, ServiceParts
-from kiosk.session.states import Stage
-from kiosk.session.view import FaceDetail, View
+from kiosk.session.states import Action, Stage
+from kiosk.session.view import FaceDetail, TypesDetail, View
 from kiosk.workers import Workers
 
 Inbox = queue.Queue[Callable[[], None]]
@@ -111,6 +112,7 @@ class Kiosk:
     spool: Path
     temp_root: Path
     member: CooperativeMember
+    device_id: str
     stages: list[Stage] = field(default_factory=list)
     asked_to_turn: bool = False
 
@@ -200,9 +202,54 @@ def kiosk(
         reader = SimulatedReader()
         name = f"session-{id(reader)}"
         poller = CardPoller(IdCardReader(register(name, reader)), lambda e: inbox.put(lambda: the.handle(e)))
-        the = Kiosk(flow, services, inbox, reader, outbox, sim_printer, spool, temp_root, member)
+        the = Kiosk(flow, services, inbox, reader, outbox, sim_printer, spool, temp_root, member, device_id)
         services.connect(the.handle)
         poller.start()
         stack.callback(unregister, name)
         stack.callback(poller.stop)
         yield the
+
+
+@contextmanager
+def enrolled_kiosk(
+    back_end: EmbeddedBackEnd,
+    engine: FaceEngine,
+    camera_view: Callable[[str], Image],
+    folder: Path,
+    *,
+    via: str | None = None,
+) -> Iterator[Kiosk]:
+    """A kiosk newly enrolled with ``back_end`` (reached through ``via``, e.g. a fault proxy, if given),
+    with a cooperative member in front of its camera."""
+    from tests.fundcenter.conftest import new_kiosk
+
+    assert back_end.url is not None
+    device = new_kiosk(back_end)
+    member = cooperative_member(camera_view, folder / "camera")
+    with kiosk(
+        via or back_end.url,
+        device.device_id,
+        signer=device.signer(),
+        member=member,
+        engine=engine,
+        folder=folder,
+    ) as k:
+        yield k
+
+
+def walk_to_menu(k: Kiosk) -> None:
+    """OUYANG's card on the reader, the face and liveness, up to the menu."""
+    k.reader.place(k.card(OUYANG_ID))
+    k.run_until_stage(Stage.FACE, seconds=30)
+    view = k.run_until_stage(Stage.MENU, Stage.ERROR, seconds=90)
+    assert view.stage is Stage.MENU, view.message
+    assert view.name_masked == "欧***"
+
+
+def retirement_to_confirm(k: Kiosk, bank_card: str) -> None:
+    """From the menu: a retirement withdrawal to ``bank_card``, up to the confirmation."""
+    k.handle(ev.Press(Action.WITHDRAWAL))
+    k.run_until(lambda v: isinstance(v.detail, TypesDetail) and v.detail.options is not None)
+    k.handle(ev.Press(Action.CHOOSE_TYPE, "retirement"))
+    k.handle(ev.Press(Action.DOCUMENTS_READY))
+    k.handle(ev.Press(Action.ENTER_BANK_CARD, bank_card))

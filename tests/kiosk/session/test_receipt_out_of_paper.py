@@ -11,11 +11,9 @@ from kiosk.identity.engine import FaceEngine, Image
 from kiosk.session import events as ev
 from kiosk.session.data import SubmissionKind
 from kiosk.session.states import Action, Stage
-from kiosk.session.view import ResultDetail, TypesDetail, View
-from tests.fundcenter.conftest import new_kiosk
+from kiosk.session.view import ResultDetail, View
 from tests.fundcenter.helpers import OUYANG, card_of
-from tests.kiosk.session.harness import cooperative_member, kiosk
-from tests.kiosk.session.test_whole_session import walk_to_menu
+from tests.kiosk.session.harness import enrolled_kiosk, retirement_to_confirm, walk_to_menu
 
 
 def receipt_known(view: View) -> bool:
@@ -29,19 +27,10 @@ def receipt_known(view: View) -> bool:
 def test_no_paper_for_the_receipt_then_a_reprint(
     back_end: EmbeddedBackEnd, engine: FaceEngine, camera_view: Callable[[str], Image], tmp_path: Path
 ) -> None:
-    assert back_end.url is not None
-    device = new_kiosk(back_end)
-    member = cooperative_member(camera_view, tmp_path / "camera")
-    with kiosk(
-        back_end.url, device.device_id, signer=device.signer(), member=member, engine=engine, folder=tmp_path
-    ) as k:
+    with enrolled_kiosk(back_end, engine, camera_view, tmp_path) as k:
         k.receipts.set_faults("paper_out")
         walk_to_menu(k)
-        k.handle(ev.Press(Action.WITHDRAWAL))
-        k.run_until(lambda v: isinstance(v.detail, TypesDetail) and v.detail.options is not None)
-        k.handle(ev.Press(Action.CHOOSE_TYPE, "retirement"))
-        k.handle(ev.Press(Action.DOCUMENTS_READY))
-        k.handle(ev.Press(Action.ENTER_BANK_CARD, card_of(OUYANG)))
+        retirement_to_confirm(k, card_of(OUYANG))
         k.handle(ev.Press(Action.CONFIRM))
         k.run_until_stage(Stage.RESULT, seconds=90)
         view = k.run_until(receipt_known)

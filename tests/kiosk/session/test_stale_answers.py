@@ -11,8 +11,7 @@ from kiosk.embedded_backend import EmbeddedBackEnd
 from kiosk.identity.engine import FaceEngine, Image
 from kiosk.session import events as ev
 from kiosk.session.states import Action, Stage
-from tests.fundcenter.conftest import new_kiosk
-from tests.kiosk.session.harness import OUYANG_ID, cooperative_member, kiosk
+from tests.kiosk.session.harness import OUYANG_ID, enrolled_kiosk
 
 
 def open_sessions(back_end: EmbeddedBackEnd) -> tuple[int, int]:
@@ -24,12 +23,7 @@ def open_sessions(back_end: EmbeddedBackEnd) -> tuple[int, int]:
 def test_a_session_opened_for_a_member_who_left_is_ended(
     back_end: EmbeddedBackEnd, engine: FaceEngine, camera_view: Callable[[str], Image], tmp_path: Path
 ) -> None:
-    assert back_end.url is not None
-    device = new_kiosk(back_end)
-    member = cooperative_member(camera_view, tmp_path / "camera")
-    with kiosk(
-        back_end.url, device.device_id, signer=device.signer(), member=member, engine=engine, folder=tmp_path
-    ) as k:
+    with enrolled_kiosk(back_end, engine, camera_view, tmp_path) as k:
         k.reader.place(k.card(OUYANG_ID))
         k.run_until_stage(Stage.OPENING, seconds=90)  # the request is on a worker; its answer not read yet
         view = k.handle(ev.Press(Action.EXIT))

@@ -15,11 +15,9 @@ from kiosk.outbox.submit import SUBMITTED_ZH
 from kiosk.session import events as ev
 from kiosk.session.data import SubmissionKind
 from kiosk.session.states import Action, Stage
-from kiosk.session.view import ResultDetail, TypesDetail
-from tests.fundcenter.conftest import new_kiosk
+from kiosk.session.view import ResultDetail
 from tests.fundcenter.helpers import OUYANG, card_of
-from tests.kiosk.session.harness import cooperative_member, kiosk
-from tests.kiosk.session.test_whole_session import walk_to_menu
+from tests.kiosk.session.harness import enrolled_kiosk, retirement_to_confirm, walk_to_menu
 from tests.support.fault_proxy import fault_proxy
 
 
@@ -34,20 +32,12 @@ def test_a_withdrawal_the_back_end_did_not_answer_is_held_and_delivered_once(
     tmp_path: Path,
 ) -> None:
     assert back_end.url is not None
-    device = new_kiosk(back_end)
-    member = cooperative_member(camera_view, tmp_path / "camera")
     with (
         fault_proxy(back_end.url) as proxy,
-        kiosk(
-            proxy.url, device.device_id, signer=device.signer(), member=member, engine=engine, folder=tmp_path
-        ) as k,
+        enrolled_kiosk(back_end, engine, camera_view, tmp_path, via=proxy.url) as k,
     ):
         walk_to_menu(k)
-        k.handle(ev.Press(Action.WITHDRAWAL))
-        k.run_until(lambda v: isinstance(v.detail, TypesDetail) and v.detail.options is not None)
-        k.handle(ev.Press(Action.CHOOSE_TYPE, "retirement"))
-        k.handle(ev.Press(Action.DOCUMENTS_READY))
-        k.handle(ev.Press(Action.ENTER_BANK_CARD, card_of(OUYANG)))
+        retirement_to_confirm(k, card_of(OUYANG))
         proxy.mode = fault  # the link fails from here on
         k.handle(ev.Press(Action.CONFIRM))
         view = k.run_until_stage(Stage.RESULT, seconds=120)

@@ -22,17 +22,12 @@ from kiosk.session.data import SubmissionKind
 from kiosk.session.states import Action, Rating, Stage
 from kiosk.session.view import AccountDetail, CertificateDetail, ResultDetail, TypesDetail
 from kiosk.session.visit import Visit
-from tests.fundcenter.conftest import new_kiosk
 from tests.fundcenter.helpers import OUYANG, card_of
-from tests.kiosk.session.harness import OUYANG_ID, Kiosk, cooperative_member, kiosk
-
-
-def walk_to_menu(k: Kiosk) -> None:
-    k.reader.place(k.card(OUYANG_ID))
-    k.run_until_stage(Stage.FACE, seconds=30)
-    view = k.run_until_stage(Stage.MENU, Stage.ERROR, seconds=90)
-    assert view.stage is Stage.MENU, view.message
-    assert view.name_masked == "欧***"
+from tests.kiosk.session.harness import (
+    OUYANG_ID,
+    enrolled_kiosk,
+    walk_to_menu,
+)
 
 
 def _holds(value: object, token: str) -> bool:
@@ -71,15 +66,11 @@ def leftovers(id_number: str, token: str) -> list[str]:
 def test_a_whole_session_against_the_reference_back_end(
     back_end: EmbeddedBackEnd, engine: FaceEngine, camera_view: Callable[[str], Image], tmp_path: Path
 ) -> None:
-    assert back_end.url is not None
-    device = new_kiosk(back_end)
-    member = cooperative_member(camera_view, tmp_path / "camera")
     crashed = tmp_path / "sessions" / "kiosk-session-crashed"  # a power cut during an earlier session
     crashed.mkdir(parents=True)
     (crashed / "certificate.pdf").write_bytes(b"%PDF-1.7 an earlier member's certificate")
-    with kiosk(
-        back_end.url, device.device_id, signer=device.signer(), member=member, engine=engine, folder=tmp_path
-    ) as k:
+    with enrolled_kiosk(back_end, engine, camera_view, tmp_path) as k:
+        device_id = k.device_id
         assert not crashed.exists()  # wiped when the services started, before the first member
         walk_to_menu(k)
         visit = k.services._visit
@@ -154,7 +145,7 @@ def test_a_whole_session_against_the_reference_back_end(
     with sqlite3.connect(back_end.data_dir / "fundcenter.db") as db:
         rows = db.execute("SELECT device_id, level, comments FROM ratings").fetchall()
         open_sessions = db.execute("SELECT count(*) FROM member_sessions WHERE ended_at IS NULL").fetchone()
-    assert rows == [(device.device_id, "very_satisfied", '["办理快捷"]')]  # no member in it
+    assert rows == [(device_id, "very_satisfied", '["办理快捷"]')]  # no member in it
     assert open_sessions == (0,)  # the back end's session was ended with the visit
 
 
@@ -166,12 +157,7 @@ def test_every_way_out_wipes_memory_and_disk(
     camera_view: Callable[[str], Image],
     tmp_path: Path,
 ) -> None:
-    assert back_end.url is not None
-    device = new_kiosk(back_end)
-    member = cooperative_member(camera_view, tmp_path / "camera")
-    with kiosk(
-        back_end.url, device.device_id, signer=device.signer(), member=member, engine=engine, folder=tmp_path
-    ) as k:
+    with enrolled_kiosk(back_end, engine, camera_view, tmp_path) as k:
         walk_to_menu(k)
         visit = k.services._visit
         assert visit is not None
