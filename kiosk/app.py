@@ -136,6 +136,9 @@ def prepare_kivy(cfg: KioskConfig, offscreen: bool, max_fps: int | None = None) 
     Config.set("graphics", "fullscreen", "auto" if fullscreen else "0")
     Config.set("graphics", "show_cursor", "0" if fullscreen else "1")
     Config.set("input", "mouse", "mouse,disable_multitouch")
+    # Flat shapes on a pixel grid need no antialiasing; a 2x multisampled window costs a software GL
+    # (the kiosk's fallback, and every headless run) half its fill rate.
+    Config.set("graphics", "multisamples", "0")
     if max_fps is not None:
         Config.set("graphics", "maxfps", str(max_fps))
 
@@ -218,6 +221,14 @@ def _make_app_class() -> type[Any]:
             Clock.schedule_interval(lambda _dt: self._probe(), self.cfg.back_end.probe_interval_s)
             Clock.schedule_interval(lambda _dt: self._publish_status(), SHELL_STATUS_INTERVAL_S)
             Window.bind(on_flip=self._on_flip)
+            if self.options.offscreen:
+                # An offscreen (pbuffer) window's buffer swap does nothing, so nothing would make the
+                # GL draw a frame: a software GL queued frame after frame until the next texture upload
+                # or screenshot paid for all of them (seconds to a minute, and memory). A frame is
+                # handed to the GL when it is drawn, as a display's swap does.
+                from kivy.graphics.opengl import glFlush
+
+                Window.bind(on_flip=lambda *_: glFlush())
             if self.options.on_key is not None:
                 on_key = self.options.on_key
                 Window.bind(on_key_down=lambda _w, _key, _scan, text, _mods: on_key(text or ""))

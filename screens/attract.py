@@ -17,7 +17,7 @@ from screens.card_illustration import CardOnReader
 from screens.formatting import clock_text, date_text
 from screens.strings import Language, text
 from screens.theme import Theme
-from screens.widgets import Panel, StatusLight, WrappedLabel, paint
+from screens.widgets import Panel, StatusLight, WrappedLabel
 
 ServiceState = Literal["checking", "online", "offline"]
 ReaderState = Literal["online", "offline", "fault"]
@@ -41,8 +41,7 @@ class AttractScreen(Screen):
         self.out_of_service: str | None = None  # the reason shown while a technician has it out
         self._gesture: HiddenGesture | None = None
         self._on_gesture: Callable[[], None] | None = None
-        p, t = theme.palette, theme
-        paint(self, p.background)
+        p, t = theme.palette, theme  # the background is the window's clear colour (see StageScreen)
         page = BoxLayout(orientation="vertical")
 
         header = Panel(

@@ -2,11 +2,14 @@
 type (the liveness challenge: blink, turn left, turn right), and which attempt this is.
 
 The preview runs on the screen's own clock at the camera's rate while the screen is shown; the flow's
-view changes only the prompt and the colours, never the picture.
+view changes only the prompt and the colours, never the picture. A new step of the verification (a
+prompt, its colour) is changed in place, not by rebuilding the page: that would cost the preview
+several frames each time. The liveness challenge is also spoken.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from kivy.clock import Clock
@@ -22,12 +25,14 @@ from screens.theme import Theme
 from screens.widgets import WrappedLabel
 
 PREVIEW_HZ = 30.0
+PREVIEW_HEIGHT, PREVIEW_MIN_HEIGHT = 900, 360  # reference pixels
 GOOD_STEPS = frozenset({"face_found", "hold_still", "verified"})
 
 
 class FaceScreen(StageScreen):
     stage = Stage.FACE
     message_first = False
+    scrolls = False  # the picture gives up height when the prompt needs it (elderly type, English)
     preview: CameraPreview | None = None
     prompt: WrappedLabel | None = None
 
@@ -38,21 +43,63 @@ class FaceScreen(StageScreen):
     def _message(self, view: View, theme: Theme) -> Widget | None:
         return None  # the prompt sits under the picture, built with it
 
+    def show(self, view: View) -> None:
+        if self.prompt is None or not self._same_page(view):
+            super().show(view)
+            return
+        before = self.view
+        self._content = dataclasses.replace(view, seconds_left=None)
+        words, good = self._prompt_of(view)
+        p = self.ctx.theme_for(view.elderly).palette
+        self.prompt.text, self.prompt.color = words, p.ok if good else p.accent
+        if self.preview is not None:
+            self.preview.show_box(None, p.ok if good else p.warning)
+        self._count(view)
+        self.view = view
+        detail = view.detail
+        if (
+            isinstance(detail, FaceDetail)
+            and detail.step == "challenge"
+            and (before is None or before.message != view.message)
+        ):
+            self.ctx.speaker.say(words, view.language)
+
+    def _same_page(self, view: View) -> bool:
+        """Whether ``view`` differs from the page shown only in the step (prompt, colour, countdown)."""
+        shown = self._content
+        if shown is None or not isinstance(view.detail, FaceDetail):
+            return False
+        if not isinstance(shown.detail, FaceDetail):
+            return False
+        now, then = view.detail, shown.detail
+        same_try = (now.attempt, now.attempts) == (then.attempt, then.attempts)
+        rest = dataclasses.replace(view, seconds_left=None, message=None, detail=None)
+        return same_try and rest == dataclasses.replace(shown, message=None, detail=None)
+
+    @staticmethod
+    def _prompt_of(view: View) -> tuple[str, bool]:
+        """The prompt's words, and whether the step is a good one (green) or asks something (orange)."""
+        detail = view.detail if isinstance(view.detail, FaceDetail) else None
+        good = detail is not None and detail.step in GOOD_STEPS
+        words = view.text(view.message) if view.message is not None else text("face.look", view.language)
+        return words, good
+
     def build_body(self, body: BoxLayout, view: View, theme: Theme) -> None:
         t, p = theme, theme.palette
         if self.preview is None:
-            self.preview = CameraPreview(t, size_hint_y=None, height=t.px(900))
+            self.preview = CameraPreview(t, size_hint_y=None, height=t.px(PREVIEW_HEIGHT))
         elif self.preview.parent is not None:
             self.preview.parent.remove_widget(self.preview)
-        self.preview.height = t.px(900)
+        self.preview.height = t.px(PREVIEW_HEIGHT)
         body.add_widget(self.preview)
+        body.bind(
+            height=lambda *_: self._fit_preview(body, t), minimum_height=lambda *_: self._fit_preview(body, t)
+        )
         detail = view.detail if isinstance(view.detail, FaceDetail) else None
-        good = detail is not None and detail.step in GOOD_STEPS
-        colour = p.ok if good else p.warning
-        self.preview.show_box(None, colour)
-        prompt = view.text(view.message) if view.message is not None else text("face.look", view.language)
+        words, good = self._prompt_of(view)
+        self.preview.show_box(None, p.ok if good else p.warning)
         self.prompt = WrappedLabel(
-            text=prompt, font_size=t.font("call_to_action"), color=p.ok if good else p.accent, bold=True
+            text=words, font_size=t.font("call_to_action"), color=p.ok if good else p.accent, bold=True
         )
         body.add_widget(self.prompt)
         if detail is not None and detail.attempts > 1:
@@ -65,6 +112,16 @@ class FaceScreen(StageScreen):
                     color=p.text_muted,
                 )
             )
+
+    def _fit_preview(self, body: BoxLayout, theme: Theme) -> None:
+        """The picture as tall as :data:`PREVIEW_HEIGHT`, or as the body leaves it beside the rest."""
+        preview = self.preview
+        if preview is None or preview.parent is not body:
+            return
+        others = body.minimum_height - preview.height
+        preview.height = max(
+            theme.px(PREVIEW_MIN_HEIGHT), min(theme.px(PREVIEW_HEIGHT), body.height - others)
+        )
 
     def _next_frame(self, _dt: float) -> None:
         preview, frames = self.preview, self.ctx.frames

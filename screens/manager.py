@@ -63,7 +63,8 @@ STAGE_SCREENS: tuple[type[StageScreen], ...] = (
 
 
 def build_screen_manager(theme: Theme, kiosk: KioskSection) -> ScreenManager:
-    manager = ScreenManager(transition=FadeTransition(duration=0.15))
+    # The screens draw no background of their own: the fade's frames clear to the window's colour.
+    manager = ScreenManager(transition=FadeTransition(duration=0.15, clearcolor=theme.palette.background))
     manager.add_widget(
         AttractScreen(
             theme,

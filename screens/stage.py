@@ -26,7 +26,7 @@ from screens.countdown import Countdown
 from screens.header import Header, Labels
 from screens.strings import text
 from screens.theme import Theme
-from screens.widgets import WrappedLabel, paint
+from screens.widgets import WrappedLabel
 
 CHROME = frozenset({Action.BACK, Action.EXIT, Action.LANGUAGE, Action.ELDERLY})
 STRONG = frozenset({Action.CONFIRM, Action.PRINT, Action.START, Action.SUBMIT_RATING, Action.FINISH})
@@ -56,6 +56,9 @@ class StageScreen(Screen):
     stage: ClassVar[Stage]
     in_body: ClassVar[frozenset[Action]] = frozenset()
     message_first: ClassVar[bool] = True  # the message above the body (else below it)
+    # False: the body fits itself to the space it gets (a live picture under a scroll view's stencil
+    # costs a software GL two extra fills of the body per frame)
+    scrolls: ClassVar[bool] = True
 
     def __init__(self, ctx: ScreenContext, **kwargs: Any) -> None:
         super().__init__(name=str(self.stage), **kwargs)
@@ -65,7 +68,8 @@ class StageScreen(Screen):
         self.buttons: dict[Action, BigButton] = {}
         self._content: View | None = None
         self._total: int | None = None
-        self._background = paint(self, ctx.theme.palette.background)
+        # No background of its own: the window clears to the theme's background (and a transition's
+        # frames to the same colour); a full-window rectangle more costs a software GL a fill per frame.
 
     # -- drawing --------------------------------------------------------------------------------
     def show(self, view: View) -> None:
@@ -119,7 +123,7 @@ class StageScreen(Screen):
         if message is not None and not self.message_first:
             body.add_widget(message)
         body.add_widget(Widget())  # the rest of the height stays empty, below the content
-        page.add_widget(_scrolling(body))
+        page.add_widget(_scrolling(body) if self.scrolls else body)
         foot = [a for a in view.buttons if a not in CHROME and a not in self.in_body]
         if foot:
             page.add_widget(self._foot(view, t, foot))

@@ -114,10 +114,22 @@ class KioskRig:
             self.frame()
             view = self.view
             if view is not None and until(view):
-                self.run_for(0.3)  # the screen's transition and text settle
+                self.settle()
                 return view
         view = self.view
         raise AssertionError(f"timed out after {timeout_s} s at {view.stage if view else None}: {view}")
+
+    def settle(self) -> None:
+        """Let the screen's text settle and its fade end."""
+        self.run_for(0.3)
+        self.until_still()
+
+    def until_still(self) -> None:
+        """Run frames until no fade is under way: a fade ends by the frames' clock, so on a busy machine
+        one slow frame can outlast it, and a touch on a fading screen is dropped (as on the glass)."""
+        end = time.monotonic() + 30.0
+        while self.app.screens.transition.is_active and time.monotonic() < end:
+            self.frame()
 
     def screen(self) -> Any:
         return self.app.session_screens.current
@@ -127,6 +139,7 @@ class KioskRig:
         finger is (a screen's scrolling body hands a touch to its buttons once it is not a swipe)."""
         from kivy.tests.common import UnitTestTouch
 
+        self.until_still()
         x, y = widget.to_window(*widget.center)
         touch = UnitTestTouch(x, y)
         touch.touch_down()

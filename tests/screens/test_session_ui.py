@@ -16,6 +16,7 @@ from kiosk.session.states import Action, Rating, Stage
 from kiosk.session.view import (
     AccountDetail,
     CertificateDetail,
+    FaceDetail,
     RatingDetail,
     ResultDetail,
     TypesDetail,
@@ -170,6 +171,35 @@ def test_elderly_mode_and_english_by_touch(rig: KioskRig) -> None:
     assert Action.EXIT not in english.buttons  # no session yet: "back" is the way out here
     rig.tap(rig.screen().header.back)
     rig.wait(at(Stage.ATTRACT))
+
+
+def face_step(step: str) -> Callable[[View], bool]:
+    return lambda v: v.stage is Stage.FACE and isinstance(v.detail, FaceDetail) and v.detail.step == step
+
+
+def test_the_face_screen_changes_its_prompt_in_place_and_speaks_the_challenge(rig: KioskRig) -> None:
+    hardware = rig.hardware
+    assert hardware is not None
+    hardware.place(2)
+    challenge = rig.wait(face_step("challenge"), 60)
+    screen = rig.screen()
+    header, preview = screen.header, screen.preview
+    assert screen.prompt.text == challenge.text(challenge.message)
+    assert (challenge.language, screen.prompt.text) in rig.app.speaker.said  # "请眨一眨眼睛" aloud
+    hold = rig.wait(face_step("hold_still"), 30)
+    assert rig.screen() is screen
+    assert screen.header is header  # the same page: not rebuilt for a new step
+    assert screen.preview is preview
+    assert screen.prompt.text == hold.text(hold.message)
+    assert preview.shown > 0
+    nothing_cut(rig)
+    rig.wait(at(Stage.MENU), 90)
+    rig.tap(rig.screen().header.exit)
+    ended = rig.wait(lambda v: v.stage in (Stage.RATING, Stage.GOODBYE, Stage.ATTRACT), 30)
+    if ended.stage is Stage.RATING:
+        rig.tap_action(Action.SKIP)
+    hardware.remove()
+    rig.wait(at(Stage.ATTRACT), 30)
 
 
 def _all_labels(root: object) -> list[object]:
