@@ -17,13 +17,18 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.app import at
 from kiosk.embedded_backend import EmbeddedBackEnd
 from kiosk.session.states import Action, Stage
-from kiosk.session.view import AccountDetail
+from kiosk.session.view import AccountDetail, View
+
+if TYPE_CHECKING:
+    from tests.screens.rig import KioskRig
 
 log = logging.getLogger("bench.session")
 _ON_THE_WAY = frozenset({Stage.FACE, Stage.OPENING})
@@ -56,6 +61,22 @@ def rss_mb() -> float:
     return 0.0
 
 
+def _first_frame_of(rig: KioskRig, until: Callable[[View], bool], limit_s: float = 60) -> tuple[View, float]:
+    """The view that satisfied ``until``, and when the first frame drawn with it was shown."""
+    end = time.monotonic() + limit_s
+    while time.monotonic() < end:
+        rig.frame()
+        view = rig.view
+        if view is not None and until(view):
+            rig.frame()
+            return view, time.monotonic()
+    raise AssertionError(f"timed out at {rig.view}")
+
+
+def _menu_or_not_on_the_way(view: View) -> bool:
+    return view.stage is Stage.MENU or view.stage not in _ON_THE_WAY
+
+
 def measure(sessions: int = SESSIONS) -> SessionBench:
     from tests.screens.rig import KioskRig  # noqa: PLC0415 - Kivy's environment is set by the rig
 
@@ -81,14 +102,16 @@ def measure(sessions: int = SESSIONS) -> SessionBench:
             seconds = time.monotonic() - started
             face_fps.append((rig.flips - flips) / seconds)
             preview_fps.append((preview.shown - shown_before) / seconds)
-            reached = rig.wait(lambda v: v.stage is Stage.MENU or v.stage not in _ON_THE_WAY, 60)
+            reached, shown = _first_frame_of(rig, _menu_or_not_on_the_way)
+            rig.settle()
             if reached.stage is Stage.MENU:
-                card_to_menu.append(time.monotonic() - placed - 0.3)  # wait() lets the screen settle
+                card_to_menu.append(shown - placed)
                 rig.tap_action(Action.ACCOUNT)
                 rig.wait(lambda v: isinstance(v.detail, AccountDetail) and v.detail.account is not None)
                 rig.tap(rig.screen().header.exit)
             else:  # counted, not hidden: what ended it is in the log
-                lost.append(f"session {number + 1}: {reached.stage}")
+                said = f" ({reached.message.zh})" if reached.message is not None else ""
+                lost.append(f"session {number + 1}: {reached.stage}{said}")
             rig.wait(lambda v: v.stage in (Stage.GOODBYE, Stage.RATING, Stage.ATTRACT, Stage.ERROR), 30)
             if rig.view is not None and rig.view.stage is Stage.RATING:
                 rig.tap_action(Action.SKIP)

@@ -14,23 +14,37 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
+from itertools import islice
 from pathlib import Path
 
 import cv2
 import numpy as np
 
 from drivers.camera.transport import Image, SourceUnavailable
-from kiosk.identity.engine import CAMERA_DETECTOR, PHOTO_DETECTOR, FaceEngine, FaceInputError, read_image
-from kiosk.identity.pose import LEFT_EYE, NOSE_TIP, RIGHT_EYE, Points, nose_ratio
+from kiosk.identity.compare import encode_photo
+from kiosk.identity.engine import (
+    CAMERA_DETECTOR,
+    PHOTO_DETECTOR,
+    Face,
+    FaceEngine,
+    FaceInputError,
+    distance,
+    read_image,
+)
+from kiosk.identity.pose import LEFT_EYE, NOSE_TIP, RIGHT_EYE, Points, ear, nose_ratio
+from kiosk.identity.quality import assess
 
 FACES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "faces"
 WIDTH, HEIGHT, FACE_WIDTH = 640, 480, 170
 REACT_S = 2.0  # the member reads the prompt (still: the verifier takes its baseline) before doing it
 BLINK_S = 0.6  # … keeps the eyes shut this long, then opens them for a second, while asked
 FRONTAL = (0.4, 0.6)  # nose between the eye corners: a photo usable as the frontal face
+CLIPS = frozenset({".mp4", ".avi", ".mov", ".mkv"})
+CLIP_STEP = 5  # a clip's frames looked at for a frontal face
+CANDIDATES = 8  # good pictures compared with the member's photo
 
 
 @dataclass(frozen=True)
@@ -75,45 +89,124 @@ def turned(image: Image, landmarks: Points, to_members_left: bool) -> Image:
     return np.asarray(remapped, dtype=np.uint8)
 
 
-def blinked(image: Image, landmarks: Points) -> Image:
-    """Both eyes shut: each eye's box filled from the lid above to the skin below, with a lash line."""
+@dataclass(frozen=True)
+class Lids:
+    """How shut eyes are painted: the margin around each eye's landmarks, the share of the skin below
+    the eye (the rest from above) that covers it, and the lash line along the lower lid."""
+
+    margin_x: int
+    margin_y: int
+    below: float
+    lash: int  # px
+    lash_bgr: tuple[int, int, int]
+
+
+# Faces differ (a smile narrows the eyes, brows sit low): each is tried, the most shut one is kept.
+LIDS = (
+    Lids(3, 4, 0.8, 2, (35, 35, 45)),
+    Lids(3, 4, 0.8, 4, (60, 60, 70)),
+    Lids(5, 4, 0.3, 2, (35, 35, 45)),
+    Lids(3, 7, 0.8, 2, (35, 35, 45)),
+)
+
+
+def blinked(image: Image, landmarks: Points, lids: Lids = LIDS[0]) -> Image:
+    """Both eyes shut: each eye covered with the skin around it, softened, and a lash line from corner
+    to corner through the lower lid."""
     out = image.copy()
     for eye in (landmarks[RIGHT_EYE], landmarks[LEFT_EYE]):
-        x0, x1 = int(eye[:, 0].min()) - 4, int(eye[:, 0].max()) + 4
-        y0, y1 = int(eye[:, 1].min()) - 5, int(eye[:, 1].max()) + 5
-        above = image[y0 - 3 : y0, x0:x1].mean(axis=0)
-        below = image[y1 : y1 + 3, x0:x1].mean(axis=0)
-        for y in range(y0, y1):
-            t = (y - y0) / max(1, y1 - y0)
-            out[y, x0:x1] = (above * (1 - t) + below * t).astype(np.uint8)
-        lash = np.array([[int(x), (y0 + y1) // 2 + 1] for x in np.linspace(x0 + 3, x1 - 3, 8)], np.int32)
-        cv2.polylines(out, [lash], False, (40, 40, 50), 2, cv2.LINE_AA)
+        x0, x1 = int(eye[:, 0].min()) - lids.margin_x, int(eye[:, 0].max()) + lids.margin_x
+        y0, y1 = int(eye[:, 1].min()) - lids.margin_y, int(eye[:, 1].max()) + lids.margin_y
+        above = image[y0 - 4 : y0, x0:x1].mean(axis=0)
+        below = image[y1 : y1 + 4, x0:x1].mean(axis=0)
+        out[y0:y1, x0:x1] = (below * lids.below + above * (1 - lids.below)).astype(np.uint8)[None]
+        edge = out[y0 - 2 : y1 + 2, x0 - 2 : x1 + 2]
+        edge[:] = cv2.GaussianBlur(edge, (7, 7), 0)
+        left, right = eye[0], eye[3]
+        lower = (eye[4][1] + eye[5][1]) / 2
+        xs = np.linspace(left[0], right[0], 12)
+        ys = np.interp(xs, [left[0], (left[0] + right[0]) / 2, right[0]], [left[1], lower, right[1]])
+        lash = np.stack([xs, ys], axis=1).astype(np.int32)
+        cv2.polylines(out, [lash], False, lids.lash_bgr, lids.lash, cv2.LINE_AA)
     return out
 
 
-def member_faces(engine: FaceEngine, photos: list[str], faces_dir: Path = FACES) -> MemberFaces | None:
-    """The first of ``photos`` that shows a frontal face, with its three actions."""
-    for name in photos:
+def most_shut(engine: FaceEngine, front: Image, landmarks: Points) -> Image:
+    """The blink whose eyes the landmark model sees most closed on this face (as the verifier will)."""
+    best, lowest = blinked(front, landmarks), float("inf")
+    for lids in LIDS:
+        picture = blinked(front, landmarks, lids)
+        found = engine.detect(picture, CAMERA_DETECTOR)
+        if found and ear(found[0].landmarks) < lowest:
+            best, lowest = picture, ear(found[0].landmarks)
+    return best
+
+
+def pictures(path: Path, every: int = CLIP_STEP) -> Iterator[Image]:
+    """A photo, or every ``every``-th frame of a clip; nothing for a file that cannot be read."""
+    if path.suffix.lower() not in CLIPS:
         try:
-            photo = read_image(faces_dir / name)
+            photo = read_image(path)
         except FaceInputError:
-            continue  # a clip, or a file that is not there
-        front = centred(engine, photo)
+            return
+        yield photo
+        return
+    clip = cv2.VideoCapture(str(path))
+    try:
+        number = 0
+        while True:
+            ok, frame = clip.read()
+            if not ok:
+                return
+            number += 1
+            if number % every == 0:
+                yield np.asarray(frame, dtype=np.uint8)
+    finally:
+        clip.release()
+
+
+def fronts(engine: FaceEngine, path: Path) -> Iterator[tuple[Image, Face]]:
+    """The pictures in ``path`` that the verifier's own gates take as a good frontal face, centred."""
+    for picture in pictures(path):
+        front = centred(engine, picture)
         if front is None:
             continue
         found = engine.detect(front, CAMERA_DETECTOR)
         if not found or not FRONTAL[0] <= nose_ratio(found[0].landmarks) <= FRONTAL[1]:
             continue
-        landmarks = found[0].landmarks
-        return MemberFaces(
-            front,
-            {
-                "blink": blinked(front, landmarks),
-                "turn_left": turned(front, landmarks, to_members_left=True),
-                "turn_right": turned(front, landmarks, to_members_left=False),
-            },
-        )
-    return None
+        if assess(front, found).ok:  # not, e.g., turned a little for the head-pose gate
+            yield front, found[0]
+
+
+def member_faces(engine: FaceEngine, photos: list[str], faces_dir: Path = FACES) -> MemberFaces | None:
+    """The member's frontal face, with its three actions. ``photos`` are the probes, then the photo
+    the card and the center hold: among the probes' good pictures (a clip gives several, up to
+    :data:`CANDIDATES`) the one nearest that photo is shown, as a member standing in good light; the
+    photo itself only when no probe will do."""
+    *probes, reference = photos
+    found = list(islice((f for name in probes for f in fronts(engine, faces_dir / name)), CANDIDATES))
+    if not found:
+        found = list(islice(fronts(engine, faces_dir / reference), 1))
+    if not found:
+        return None
+    front, face = found[0] if len(found) == 1 else _nearest(engine, found, faces_dir / reference)
+    landmarks = face.landmarks
+    return MemberFaces(
+        front,
+        {
+            "blink": most_shut(engine, front, landmarks),
+            "turn_left": turned(front, landmarks, to_members_left=True),
+            "turn_right": turned(front, landmarks, to_members_left=False),
+        },
+    )
+
+
+def _nearest(engine: FaceEngine, found: list[tuple[Image, Face]], reference: Path) -> tuple[Image, Face]:
+    try:
+        wanted, _ = encode_photo(engine, reference)
+    except FaceInputError:
+        return found[0]
+    return min(found, key=lambda pair: distance(engine.encode(*pair), wanted))
 
 
 class CooperativeCamera:
@@ -127,6 +220,8 @@ class CooperativeCamera:
         photos: dict[str, list[str]] | None = None,
         clock: Callable[[], float] = time.monotonic,
         react_s: float = REACT_S,
+        *,
+        prepared: dict[str, MemberFaces | None] | None = None,  # members' pictures made beforehand
     ) -> None:
         self._engine = engine
         self.react_s = react_s
@@ -137,7 +232,7 @@ class CooperativeCamera:
         self._wanted: str | None = None  # the member asked for (their ID number)
         self._shown: str | None = None
         self._faces: MemberFaces | None = None
-        self._cache: dict[str, MemberFaces | None] = {}
+        self._cache: dict[str, MemberFaces | None] = dict(prepared or {})
         self._action: tuple[str, float] | None = None  # (code, asked at)
         self._open = False
         self._next_due = 0.0

@@ -137,10 +137,13 @@ class KioskRig:
     def tap(self, widget: Any) -> None:
         """A real touch at the middle of ``widget``, through the window's input chain, held as long as a
         finger is (a screen's scrolling body hands a touch to its buttons once it is not a swipe)."""
+        self.tap_at(*widget.to_window(*widget.center))
+
+    def tap_at(self, x: float, y: float) -> None:
+        """A real touch at window coordinates (x, y)."""
         from kivy.tests.common import UnitTestTouch
 
         self.until_still()
-        x, y = widget.to_window(*widget.center)
         touch = UnitTestTouch(x, y)
         touch.touch_down()
         self.run_for(TAP_S)

@@ -5,8 +5,10 @@ At every screen, no label's text is cut."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,6 +29,7 @@ from tests.screens.fit import cut_labels
 from tests.screens.rig import KioskRig
 
 pytestmark = pytest.mark.timeout(900)
+DEMO_PIN = "246810"  # kiosk/profiles/demo.toml
 
 
 @pytest.fixture(scope="module")
@@ -200,6 +203,63 @@ def test_the_face_screen_changes_its_prompt_in_place_and_speaks_the_challenge(ri
         rig.tap_action(Action.SKIP)
     hardware.remove()
     rig.wait(at(Stage.ATTRACT), 30)
+
+
+def show(rig: KioskRig, name: str) -> Any:
+    """Run frames until the screen called ``name`` is shown; that screen."""
+    manager = rig.app.screens
+    end = time.monotonic() + 30
+    while manager.current != name and time.monotonic() < end:
+        rig.frame()
+    rig.settle()
+    assert manager.current == name
+    return manager.current_screen
+
+
+def open_maintenance(rig: KioskRig) -> Any:
+    """The hidden gesture (five taps in the top-right corner), then the demo technician's PIN."""
+    from kivy.core.window import Window
+
+    for _ in range(5):
+        rig.tap_at(Window.width - 12, Window.height - 12)
+    pad = show(rig, "maintenance_pin")
+    for key in [*DEMO_PIN, "ok"]:
+        rig.tap(pad.keys[key])
+    return show(rig, "maintenance")
+
+
+def test_the_hidden_gesture_and_out_of_service_let_no_member_in(rig: KioskRig) -> None:
+    hardware = rig.hardware
+    assert hardware is not None
+    attract = rig.app.session_screens.attract
+    screen = open_maintenance(rig)
+    assert rig.view is not None
+    assert rig.view.stage is Stage.ATTRACT  # the corner taps began no member session
+    screen.scroll.scroll_to(screen.reason_buttons["printer"], animate=False)
+    rig.settle()
+    rig.tap(screen.reason_buttons["printer"])
+    rig.tap(screen.exit_button)
+    show(rig, "attract")
+    assert attract.call_to_action.text == "暂停服务"
+
+    hardware.place(1)  # a member's card while out of service: no session, the notice stays
+    rig.run_for(3.0)
+    assert rig.view.stage is Stage.ATTRACT
+    assert attract.call_to_action.text == "暂停服务"
+    rig.tap(attract)  # nor does a touch begin one
+    assert rig.view.stage is Stage.ATTRACT
+    hardware.remove()
+
+    screen = open_maintenance(rig)
+    screen.scroll.scroll_to(screen.in_service_button, animate=False)
+    rig.settle()
+    rig.tap(screen.in_service_button)
+    rig.tap(screen.exit_button)
+    show(rig, "attract")
+    hardware.place(1)  # back in service: the card begins a session
+    rig.wait(lambda v: v.stage is Stage.FACE, 60)
+    hardware.remove()
+    rig.wait(at(Stage.ATTRACT), 60)
 
 
 def _all_labels(root: object) -> list[object]:
