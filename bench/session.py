@@ -175,6 +175,9 @@ def section_of(b: SessionBench) -> list[str]:
         "simulated card reader, the cooperative simulated member in front of the camera (starting the "
         f"liveness action {REACT_S:.1f} s after the prompt appears), the private cupsd and the ESC/POS pty. "
         "Each session: card placed, face and liveness, menu, account, exit, card taken away. "
+        "Card to menu ends at the first frame drawn with the menu. The offscreen window hands every frame "
+        "to the GL as it is drawn (as a display's buffer swap does), so the frames counted were rendered; "
+        "the camera pictures shown are the preview's own count. "
         f"Load average (1 min) {b.load_before:.1f} before, {b.load_after:.1f} after: on a shared machine, "
         "other work slows these numbers.",
         "",

@@ -203,6 +203,7 @@ def _make_app_class() -> type[Any]:
             self.view: View | None = None
             self.maintenance: Maintenance | None = None
             self.speaker: Speaker = LoggingSpeaker() if options.voice_log else SilentSpeaker()
+            self._timers: list[Any] = []  # Kivy clock events, cancelled on stop
 
         def build(self) -> Any:
             self.theme = Theme.for_window(Window.width)
@@ -217,9 +218,9 @@ def _make_app_class() -> type[Any]:
                 face_box=self._face_box,
             )
             self.session_screens = SessionScreens(self.screens, ctx)
-            Clock.schedule_interval(lambda _dt: self._tick(), 1.0)
-            Clock.schedule_interval(lambda _dt: self._probe(), self.cfg.back_end.probe_interval_s)
-            Clock.schedule_interval(lambda _dt: self._publish_status(), SHELL_STATUS_INTERVAL_S)
+            self._every(self._tick, 1.0)
+            self._every(self._probe, self.cfg.back_end.probe_interval_s)
+            self._every(self._publish_status, SHELL_STATUS_INTERVAL_S)
             Window.bind(on_flip=self._on_flip)
             if self.options.offscreen:
                 # An offscreen (pbuffer) window's buffer swap does nothing, so nothing would make the
@@ -247,10 +248,16 @@ def _make_app_class() -> type[Any]:
                 self._schedule_live_screenshots(live)
             return self.screens
 
+        def _every(self, callback: Callable[[], None], interval_s: float) -> None:
+            """A repeating timer, cancelled when the app stops (Kivy's clock outlives an app)."""
+            self._timers.append(Clock.schedule_interval(lambda _dt: callback(), interval_s))
+
         def request_stop(self) -> None:
             Clock.schedule_once(lambda _dt: self.stop(), 0)
 
         def on_stop(self) -> None:
+            for timer in self._timers:
+                timer.cancel()
             if self.card_poller is not None:
                 self.card_poller.stop()
             if self.services is not None:
@@ -324,14 +331,15 @@ def _make_app_class() -> type[Any]:
             self.services = KioskServices(parts)
             self.flow = SessionFlow(self.cfg.session, self.services, time.monotonic, self.cfg.kiosk.language)
             self.services.connect(self.send)
-            Clock.schedule_interval(lambda _dt: self.send(Tick()), TICK_S)
-            Clock.schedule_interval(lambda _dt: self._pump(), 1 / PUMP_HZ)
+            self._every(lambda: self.send(Tick()), TICK_S)
+            self._every(self._pump, 1 / PUMP_HZ)
             self._show(self.flow.view())
             log.info("member sessions ready")
 
         def _sessions_failed(self, exc: Exception) -> None:
             log.error("member sessions cannot start: %s", exc, exc_info=exc)
-            Clock.schedule_once(lambda _dt: self._start_sessions(), 10.0)  # the back end may come back
+            retry = Clock.schedule_once(lambda _dt: self._start_sessions(), 10.0)  # the back end may return
+            self._timers.append(retry)
 
         def send(self, event: Event) -> None:
             """Every event of the session goes through here, on the UI thread."""
@@ -511,7 +519,7 @@ def _make_app_class() -> type[Any]:
         def _schedule_live_screenshots(self, target: Path) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             _export(self.screens, target)
-            Clock.schedule_interval(lambda _dt: _export(self.screens, target), LIVE_SCREENSHOT_INTERVAL_S)
+            self._every(lambda: _export(self.screens, target), LIVE_SCREENSHOT_INTERVAL_S)
 
     return KioskApp
 

@@ -5,7 +5,8 @@ right), so a whole session runs on simulated hardware.
 Each demo member's probe photo (``fundcenter/data/demo-members.json``) is centred as a member stands at
 the kiosk; the actions are made from that one frontal photo with its 68 landmarks: a turn shifts the
 nose and mouth sideways under a smooth displacement (the nose moves between the eye corners, as in a
-real turn), a blink paints the eyes shut with the eyelids' own colours and a lash line. It is a
+real turn), step by step as a member turns slowly, and is held; a blink paints the eyes shut with the
+skin around them and a lash line. It is a
 simulator for demos, tests and benchmarks, never a way past liveness: the real camera cannot be told.
 """
 
@@ -41,6 +42,11 @@ FACES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "faces"
 WIDTH, HEIGHT, FACE_WIDTH = 640, 480, 170
 REACT_S = 2.0  # the member reads the prompt (still: the verifier takes its baseline) before doing it
 BLINK_S = 0.6  # … keeps the eyes shut this long, then opens them for a second, while asked
+# A turn, as a share of the eyes' width the nose moves by, step by step (the verifier needs about 0.12
+# of a change in where the nose sits between the eye corners; a remapped face drifts from the person's
+# own encoding as it goes further, so the member stops short of the extreme)
+TURN_STEPS = (0.1, 0.2, 0.25, 0.3, 0.35, 0.4)
+TURN_STEP_S = 0.15
 FRONTAL = (0.4, 0.6)  # nose between the eye corners: a photo usable as the frontal face
 CLIPS = frozenset({".mp4", ".avi", ".mov", ".mkv"})
 CLIP_STEP = 5  # a clip's frames looked at for a frontal face
@@ -50,7 +56,7 @@ CANDIDATES = 8  # good pictures compared with the member's photo
 @dataclass(frozen=True)
 class MemberFaces:
     front: Image
-    actions: dict[str, Image]  # blink, turn_left, turn_right
+    actions: dict[str, tuple[Image, ...]]  # blink, turn_left, turn_right: the motion's pictures in turn
 
 
 def demo_photos() -> dict[str, list[str]]:
@@ -72,9 +78,9 @@ def centred(engine: FaceEngine, image: Image) -> Image | None:
     return np.asarray(frame, dtype=np.uint8)
 
 
-def turned(image: Image, landmarks: Points, to_members_left: bool) -> Image:
-    """The nose and mouth shifted sideways (in the unmirrored picture a turn to the member's left moves
-    the nose to the right)."""
+def turned(image: Image, landmarks: Points, to_members_left: bool, amount: float = TURN_STEPS[-1]) -> Image:
+    """The nose and mouth shifted sideways by ``amount`` of the eyes' width (in the unmirrored picture
+    a turn to the member's left moves the nose to the right)."""
     h, w = image.shape[:2]
     nose = landmarks[NOSE_TIP]
     eyes = float(landmarks[45][0] - landmarks[36][0])
@@ -82,7 +88,7 @@ def turned(image: Image, landmarks: Points, to_members_left: bool) -> Image:
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     cy = (landmarks[30][1] + landmarks[51][1]) / 2
     bump = np.exp(-(((xx - nose[0]) ** 2) / (2 * sigma**2) + ((yy - cy) ** 2) / (2 * (sigma * 1.3) ** 2)))
-    shift = (1 if to_members_left else -1) * eyes * 0.4
+    shift = (1 if to_members_left else -1) * eyes * amount
     remapped = cv2.remap(
         image, (xx - shift * bump).astype(np.float32), yy, cv2.INTER_LINEAR, None, cv2.BORDER_REPLICATE
     )
@@ -194,9 +200,9 @@ def member_faces(engine: FaceEngine, photos: list[str], faces_dir: Path = FACES)
     return MemberFaces(
         front,
         {
-            "blink": most_shut(engine, front, landmarks),
-            "turn_left": turned(front, landmarks, to_members_left=True),
-            "turn_right": turned(front, landmarks, to_members_left=False),
+            "blink": (most_shut(engine, front, landmarks),),
+            "turn_left": tuple(turned(front, landmarks, True, amount) for amount in TURN_STEPS),
+            "turn_right": tuple(turned(front, landmarks, False, amount) for amount in TURN_STEPS),
         },
     )
 
@@ -290,18 +296,23 @@ class CooperativeCamera:
             picture = self._empty
         else:
             picture = faces.front
-            if action is not None:
-                picture = faces.actions.get(action[0], faces.front) if self._acting(action) else faces.front
+            step = self._acting(action) if action is not None else None
+            if action is not None and step is not None and action[0] in faces.actions:
+                motion = faces.actions[action[0]]
+                picture = motion[min(step, len(motion) - 1)]
         return np.asarray(cv2.add(picture, self._noise[self._count % len(self._noise)]), dtype=np.uint8)
 
-    def _acting(self, action: tuple[str, float]) -> bool:
-        """A turn is held until the prompt goes (the verifier may be slow to see it); eyes close for a
-        moment and open again, over and over, as a blink has to end to count."""
+    def _acting(self, action: tuple[str, float]) -> int | None:
+        """Which picture of the motion is shown now, None for the face at rest. A turn goes step by step
+        (a member turns slowly, so the verifier sees the turn before it is extreme) and is held until
+        the prompt goes; eyes close for a moment and open again, over and over, as a blink must end."""
         code, asked = action
         elapsed = self._clock() - asked - self.react_s
         if elapsed < 0:
-            return False
-        return code != "blink" or elapsed % (BLINK_S + 1.0) < BLINK_S
+            return None
+        if code == "blink":
+            return 0 if elapsed % (BLINK_S + 1.0) < BLINK_S else None
+        return int(elapsed / TURN_STEP_S)
 
     def _load(self, id_number: str | None) -> MemberFaces | None:
         if id_number is None:

@@ -18,6 +18,17 @@ from kiosk.client.policy import BACKGROUND, MEMBER
 from kiosk.client.transport import BackEndClient
 
 T = TypeVar("T")
+RATINGS = "v1/ratings"
+
+
+def rating_body(session_ref: str, level: str, comments: list[str], rated_at: dt.datetime) -> dict[str, Any]:
+    """What ``POST v1/ratings`` takes (the shell keeps it in the outbox until it is delivered)."""
+    return {
+        "session_ref": session_ref,
+        "level": level,
+        "comments": comments,
+        "rated_at": rated_at.isoformat(),
+    }
 
 
 class _Model(BaseModel):
@@ -163,13 +174,8 @@ class FundCenterApi:
     ) -> RatingAck:
         """An anonymous service rating (好差评) for this kiosk's session ``session_ref``; a repeat for the
         same reference is answered with the stored one, so a retry never counts twice."""
-        body = {
-            "session_ref": session_ref,
-            "level": level,
-            "comments": comments,
-            "rated_at": rated_at.isoformat(),
-        }
-        reply = self.client.request("POST", "v1/ratings", body=body, policy=BACKGROUND)
+        body = rating_body(session_ref, level, comments, rated_at)
+        reply = self.client.request("POST", RATINGS, body=body, policy=BACKGROUND)
         return _parse(RatingAck, reply.body, "rating")
 
     def enrol(self, device_id: str, token: str, csr_pem: str) -> Enrolled:

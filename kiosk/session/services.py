@@ -30,7 +30,7 @@ import numpy as np
 from drivers.camera import Camera
 from drivers.idcard.carddata import CardRecord, Validity
 from drivers.printer.escpos.protocol import Receipt
-from kiosk.client.api import FundCenterApi, SealedCertificate
+from kiosk.client.api import RATINGS, FundCenterApi, SealedCertificate, rating_body
 from kiosk.documents.printing import DocumentPrinter, PrintResult, ReceiptPrinter, SessionPrints
 from kiosk.documents.verify import CertificateVerifier, DocumentRefused
 from kiosk.identity.encoder import Encoding
@@ -56,6 +56,7 @@ T = TypeVar("T")
 CHINA = dt.timezone(dt.timedelta(hours=8))
 NOT_RECORDED_ZH = "暂时无法提交，本次未提交任何业务，请到柜台办理"
 CARD_NOT_VALID_ZH = "身份证不在有效期内，请使用有效证件或到柜台办理"
+RATING_KIND = "rating"  # an outbox item: a 好差评 rating
 PREVIEW_DPI = 60
 
 
@@ -428,13 +429,16 @@ class KioskServices:
         return Receipt("住房公积金提取回执", tuple(rows), qr=accepted.reference, footer=footer)
 
     def submit_rating(self, session: int, rating: Rating, comments: tuple[str, ...]) -> None:
-        api, ref, at = self.parts.api, f"{self._boot}-{session}", self.parts.now()
+        """The rating goes into the outbox first: one given while the back end is away is delivered
+        later by the outbox's sender (the back end counts one per session reference)."""
+        outbox, sender = self.parts.outbox, self.parts.sender
+        body = rating_body(f"{self._boot}-{session}", str(rating), list(comments), self.parts.now())
 
         def work() -> None:
-            api.submit_rating(ref, str(rating), list(comments), at)
+            sender.deliver(outbox.enqueue(RATING_KIND, RATINGS, body))
 
         self.parts.workers.run(
-            work, lambda _none: None, lambda exc: log.warning("the rating was not stored: %r", exc)
+            work, lambda _state: None, lambda exc: log.warning("the rating was not recorded: %r", exc)
         )
 
     # -- the end --------------------------------------------------------------------------------

@@ -95,7 +95,6 @@ class Action(StrEnum):
     ENTER_AMOUNT = "enter_amount"  # value: fen as decimal digits
     WHOLE_BALANCE = "whole_balance"
     ENTER_BANK_CARD = "enter_bank_card"  # value: the card's digits
-    CARD_ON_FILE = "card_on_file"  # the bank card the fund center has for the member
     CONFIRM = "confirm"
     FINISH = "finish"  # result: done, go to the rating
     RATE = "rate"  # value: a Rating level

@@ -1,6 +1,6 @@
 """A member's whole session through real touches on the offscreen window, against the reference back
 end and the simulators: card, face and liveness, account, certificate (out of paper, then printed),
-withdrawal (type, rule, amount typed on the pad, card on file, confirm, second look), result, rating.
+withdrawal (type, rule, amount and bank card typed on the pad, confirm, second look), result, rating.
 At every screen, no label's text is cut."""
 
 from __future__ import annotations

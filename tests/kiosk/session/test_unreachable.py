@@ -1,5 +1,6 @@
 """The back end goes away just as the member confirms a withdrawal: the outbox holds it, the member is
-told "submitted, result by SMS", and the sender delivers it later, once (through a fault proxy)."""
+told "submitted, result by SMS", and the sender delivers it later, once (through a fault proxy). The
+member's rating, given while the link is still down, is held and delivered with it."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from kiosk.identity.engine import FaceEngine, Image
 from kiosk.outbox.submit import SUBMITTED_ZH
 from kiosk.session import events as ev
 from kiosk.session.data import SubmissionKind
-from kiosk.session.states import Action, Stage
+from kiosk.session.states import Action, Rating, Stage
 from kiosk.session.view import ResultDetail
 from tests.fundcenter.helpers import OUYANG, card_of
 from tests.kiosk.session.harness import enrolled_kiosk, retirement_to_confirm, walk_to_menu
@@ -50,6 +51,10 @@ def test_a_withdrawal_the_back_end_did_not_answer_is_held_and_delivered_once(
         assert k.receipts.receipts == []  # no receipt for a result nobody knows yet
         k.handle(ev.Press(Action.EXIT))
         assert k.flow.member is None
+        assert k.flow.stage is Stage.RATING
+        k.handle(ev.Press(Action.RATE, Rating.SATISFIED))
+        k.handle(ev.Press(Action.SUBMIT_RATING))
+        k.run_until(lambda _view: k.outbox.depth() == 2, seconds=30)  # the rating is held too
 
         proxy.mode = "pass"  # the link is back: the sender delivers under the same key
         sender = k.services.parts.sender
@@ -64,4 +69,6 @@ def test_a_withdrawal_the_back_end_did_not_answer_is_held_and_delivered_once(
             " WHERE m.id_number = ? AND w.status = 'paid'",
             (OUYANG[0],),
         ).fetchone()
+        ratings = db.execute("SELECT level FROM ratings").fetchall()
     assert paid == (1,)  # paid exactly once, whatever the link did
+    assert ratings == [("satisfied",)]
