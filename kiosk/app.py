@@ -48,6 +48,7 @@ from kiosk.maintenance.mode import Maintenance, MaintenanceDevices, card_reader_
 from kiosk.masking import mask_name
 from kiosk.outbox.sender import OutboxSender
 from kiosk.outbox.store import Outbox
+from kiosk.preview_frames import RgbFrames
 from kiosk.session.data import SubmissionKind
 from kiosk.session.events import Event, Press, Tick, Touch
 from kiosk.session.flow import SessionFlow
@@ -214,7 +215,7 @@ def _make_app_class() -> type[Any]:
                 self.theme,
                 self.send,
                 self.speaker,
-                frames=self.hardware.camera.latest,
+                frames=RgbFrames(self.hardware.camera.latest),
                 face_box=self._face_box,
             )
             self.session_screens = SessionScreens(self.screens, ctx)

@@ -1,8 +1,9 @@
 """The camera preview: the newest frame blitted into a texture (mirrored, as a member expects a mirror),
 an oval guide, and the box of the face being verified.
 
-Frames come from the camera driver's grabber (:meth:`drivers.camera.Camera.latest`), called by the
-screen's clock; a frame already shown is not blitted again. Kivy's own Camera widget is not used.
+Frames come from the camera driver's grabber (:meth:`drivers.camera.Camera.latest`) in RGB
+(:mod:`kiosk.preview_frames`), called by the screen's clock; a frame already shown is not blitted
+again. Kivy's own Camera widget is not used.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-import cv2
 import numpy as np
 import numpy.typing as npt
 from kivy.graphics import Color, Line, Rectangle
@@ -25,7 +25,7 @@ _DARK = (0.1, 0.12, 0.16, 1.0)  # the letterbox, and the picture's place before 
 
 class FrameLike(Protocol):
     @property
-    def image(self) -> npt.NDArray[np.uint8]: ...
+    def image(self) -> npt.NDArray[np.uint8]: ...  # RGB
 
     @property
     def seq(self) -> int: ...
@@ -77,10 +77,9 @@ class CameraPreview(Widget):
         # Uploading into the texture the last frame drew would make a software GL finish that frame
         # first (with the GIL held): the upload goes into the other one.
         texture = self._textures[self.shown % 2]
-        # BGR to RGB here: Kivy converts a "bgr" buffer pixel by pixel in Python where GL lacks GL_BGR,
-        # and numpy's reversed-axis copy is ten times slower than OpenCV's
-        rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
-        texture.blit_buffer(rgb.tobytes(), colorfmt="rgb", bufferfmt="ubyte")
+        # RGB already (kiosk.preview_frames): Kivy converts a "bgr" buffer pixel by pixel in Python where
+        # GL lacks GL_BGR, and numpy's reversed-axis copy costs the UI thread ten times OpenCV's
+        texture.blit_buffer(image.tobytes(), colorfmt="rgb", bufferfmt="ubyte")
         self._texture = texture
         self._picture.texture = texture
         self._tint.rgba = (1, 1, 1, 1)
