@@ -17,18 +17,13 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from kiosk.app import at
 from kiosk.embedded_backend import EmbeddedBackEnd
 from kiosk.session.states import Action, Stage
 from kiosk.session.view import AccountDetail, View
-
-if TYPE_CHECKING:
-    from tests.screens.rig import KioskRig
 
 log = logging.getLogger("bench.session")
 _ON_THE_WAY = frozenset({Stage.FACE, Stage.OPENING})
@@ -61,18 +56,6 @@ def rss_mb() -> float:
     return 0.0
 
 
-def _first_frame_of(rig: KioskRig, until: Callable[[View], bool], limit_s: float = 60) -> tuple[View, float]:
-    """The view that satisfied ``until``, and when the first frame drawn with it was shown."""
-    end = time.monotonic() + limit_s
-    while time.monotonic() < end:
-        rig.frame()
-        view = rig.view
-        if view is not None and until(view):
-            rig.frame()
-            return view, time.monotonic()
-    raise AssertionError(f"timed out at {rig.view}")
-
-
 def _menu_or_not_on_the_way(view: View) -> bool:
     return view.stage is Stage.MENU or view.stage not in _ON_THE_WAY
 
@@ -102,7 +85,9 @@ def measure(sessions: int = SESSIONS) -> SessionBench:
             seconds = time.monotonic() - started
             face_fps.append((rig.flips - flips) / seconds)
             preview_fps.append((preview.shown - shown_before) / seconds)
-            reached, shown = _first_frame_of(rig, _menu_or_not_on_the_way)
+            reached = rig.wait(_menu_or_not_on_the_way, 60, settle=False)
+            rig.frame()  # the first frame drawn with the menu
+            shown = time.monotonic()
             rig.settle()
             if reached.stage is Stage.MENU:
                 card_to_menu.append(shown - placed)

@@ -107,14 +107,16 @@ class KioskRig:
         while time.monotonic() < end:
             self.frame()
 
-    def wait(self, until: Until, timeout_s: float = 30.0) -> View:
-        """Run frames until the view satisfies ``until``; fails with the stage it is stuck in."""
+    def wait(self, until: Until, timeout_s: float = 30.0, *, settle: bool = True) -> View:
+        """Run frames until the view satisfies ``until`` (then, unless ``settle`` is False, until the
+        screen has settled); fails with the stage it is stuck in."""
         end = time.monotonic() + timeout_s
         while time.monotonic() < end:
             self.frame()
             view = self.view
             if view is not None and until(view):
-                self.settle()
+                if settle:
+                    self.settle()
                 return view
         view = self.view
         raise AssertionError(f"timed out after {timeout_s} s at {view.stage if view else None}: {view}")
