@@ -11,10 +11,11 @@ BIN := $(VENV)/bin
 # which the back end's tests start a throwaway server of their own (initdb, a free port); systemd for
 # `systemd-analyze verify`, which checks the units kiosk-provision installs, cage (the kiosk compositor
 # the shell's unit runs, which verify also checks), and udev's libudev for pyudev; headless Chromium and
-# its chromedriver, which the staff console's browser test drives through Selenium.
+# its chromedriver, which the staff console's browser test drives through Selenium; a C compiler (gcc and
+# libc6-dev) for the test that builds a stand-in of the vendor's WLT photo decoder plug-in.
 APT_PACKAGES := python3 python3-venv libgl1 libegl1 libegl-mesa0 libgl1-mesa-dri libmtdev1 \
 	fonts-wqy-microhei xvfb xdotool cups-daemon cups-client cups-ipp-utils poppler-utils prometheus \
-	postgresql systemd libudev1 cage chromium chromium-driver
+	postgresql systemd libudev1 cage chromium chromium-driver gcc libc6-dev
 STAMP := $(VENV)/.installed
 
 .PHONY: all install system-packages demo test lint typecheck unit bench clean

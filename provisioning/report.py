@@ -15,18 +15,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urljoin
 
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfgen import canvas
 
 from kiosk import __version__
 from kiosk.config import KioskConfig
+from kiosk.pdf_canvas import cjk_canvas, cjk_font, draw_qr
 from provisioning import identity, records
 from provisioning.atomic import write_atomic
-from provisioning.pdf import cjk_font
 
 
 @dataclass(frozen=True)
@@ -140,7 +136,7 @@ def write_json(report: InstallationReport, path: Path) -> Path:
 def write_pdf(report: InstallationReport, path: Path) -> Path:
     font = cjk_font()
     tmp = path.with_name(f".{path.name}.part")
-    page = canvas.Canvas(str(tmp), pagesize=A4)
+    page = cjk_canvas(tmp, A4)
     page.setTitle(f"安装报告 {report.device_id}")
     width, height = A4
     y = height - 25 * mm
@@ -172,7 +168,7 @@ def write_pdf(report: InstallationReport, path: Path) -> Path:
     page.setFont(font, 7)
     page.drawString(65 * mm, y, fingerprint)
     y -= 10 * mm
-    _qr(page, report.record_url, width - 65 * mm, height - 80 * mm, 45 * mm)
+    draw_qr(page, report.record_url, width - 65 * mm, height - 80 * mm, 45 * mm)
     page.setFont(font, 7)
     page.drawString(width - 65 * mm, height - 84 * mm, "扫码查看设备记录 scan for the record")
     page.setFont(font, 11)
@@ -199,14 +195,6 @@ def write_pdf(report: InstallationReport, path: Path) -> Path:
     finally:
         tmp.unlink(missing_ok=True)
     return path
-
-
-def _qr(page: canvas.Canvas, data: str, x: float, y: float, size: float) -> None:
-    widget = QrCodeWidget(data, barLevel="M")
-    left, bottom, right, top = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (right - left), 0, 0, size / (top - bottom), 0, 0])
-    drawing.add(widget)
-    renderPDF.draw(drawing, page, x, y)
 
 
 def write(report: InstallationReport, folder: Path) -> tuple[Path, Path]:

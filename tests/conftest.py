@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -55,3 +56,26 @@ def repo_root() -> Path:
 # Property tests: the same examples on every run (no flaky CI), no per-example deadline on a busy machine.
 settings.register_profile("project", derandomize=True, deadline=None, max_examples=200)
 settings.load_profile("project")
+
+
+# On CI (CI=true, as `.ci/run` runs) a skipped test is a failure: the Makefile installs everything
+# the suite needs, so a skip there means a missing install step that a green run would hide.
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped and not hasattr(report, "wasxfail"):
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _skipped and os.environ.get("CI", "").lower() in {"1", "true", "yes"} and exitstatus == 0:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.ensure_newline()
+            reporter.write_line(
+                f"CI: {len(_skipped)} test(s) skipped, which CI counts as failed "
+                "(the Makefile must install what they need): " + ", ".join(_skipped[:10]),
+                red=True,
+            )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

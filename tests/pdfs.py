@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
 from dataclasses import dataclass
 from io import BytesIO
+from pathlib import Path
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
@@ -16,6 +18,23 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import signers
 from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+
+def fonts_of(pdf: Path) -> list[tuple[str, bool]]:
+    """Every font a PDF names, with whether it carries the font (``pdffonts``' emb column)."""
+    listing = subprocess.run(
+        ["pdffonts", str(pdf)], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    rows = [line.split() for line in listing.splitlines()[2:]]
+    return [(row[0], row[-5] == "yes") for row in rows]
+
+
+def assert_fonts_embedded(pdf: Path) -> None:
+    """The PDF draws only in wqy-microhei and carries it (a printer without that font prints it)."""
+    fonts = fonts_of(pdf)
+    assert fonts, f"{pdf.name} names no font"
+    assert all(embedded for _name, embedded in fonts), fonts
+    assert all("WenQuanYi" in name for name, _embedded in fonts), fonts
 
 
 def text_pdf(lines: list[str]) -> bytes:

@@ -149,20 +149,21 @@ def check_camera(
 
 # -- printers -----------------------------------------------------------------------------------
 def make_test_page(path: Path, device_id: str, now: dt.datetime) -> None:
-    """A one-page A4 test sheet: device, time, a frame and a grey ramp to judge the print."""
-    from reportlab.lib.pagesizes import A4  # noqa: PLC0415 - reportlab is only needed for this sheet
-    from reportlab.pdfbase import pdfmetrics  # noqa: PLC0415
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont  # noqa: PLC0415
-    from reportlab.pdfgen.canvas import Canvas  # noqa: PLC0415
+    """A one-page A4 test sheet: device, time, a frame and a grey ramp to judge the print.
 
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    Every line is drawn in the embedded CJK font, so the sheet prints the same on any printer."""
+    from reportlab.lib.pagesizes import A4  # noqa: PLC0415 - reportlab is only needed for this sheet
+
+    from kiosk.pdf_canvas import cjk_canvas, cjk_font  # noqa: PLC0415
+
     width, height = A4
-    pdf = Canvas(str(path), pagesize=A4)
+    pdf = cjk_canvas(path, A4)
+    font = cjk_font()
     pdf.setTitle("Kiosk test page")
     pdf.rect(36, 36, width - 72, height - 72)
-    pdf.setFont("STSong-Light", 24)
+    pdf.setFont(font, 24)
     pdf.drawCentredString(width / 2, height - 120, "自助终端打印测试页")
-    pdf.setFont("Helvetica", 12)
+    pdf.setFont(font, 12)
     pdf.drawCentredString(width / 2, height - 150, f"Test page - {device_id} - {now:%Y-%m-%d %H:%M:%S}")
     for step in range(10):
         pdf.setFillGray(step / 10)

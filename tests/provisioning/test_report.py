@@ -11,6 +11,7 @@ from provisioning import discover, records, report, selftest
 from provisioning.cli import main
 from provisioning.enroll import EnrolRequest, enroll
 from provisioning.selftest import SelftestOptions
+from tests.pdfs import assert_fonts_embedded
 from tests.provisioning.conftest import Center, Rig
 
 
@@ -75,6 +76,7 @@ def test_the_report_qr_opens_the_devices_record(rig: Rig, center: Center, tmp_pa
     assert "安装报告" in text
     assert "KIOSK-0301" in text
     assert done.fingerprint_sha256 in text
+    assert_fonts_embedded(pdf_path)
 
 
 def test_report_command_before_enrolment_still_reports(

@@ -32,6 +32,7 @@ from kiosk.maintenance.mode import card_reader_of
 from kiosk.maintenance.outbox_view import outbox_rows
 from kiosk.outbox.store import Outbox, State
 from tests.conftest import repo_root
+from tests.pdfs import assert_fonts_embedded
 
 FACES = repo_root() / "tests" / "fixtures" / "faces"
 
@@ -90,6 +91,7 @@ def test_the_test_page_reaches_the_document_printer(tmp_path: Path) -> None:
     text = subprocess.run(["pdftotext", str(printed), "-"], capture_output=True, text=True, check=True).stdout
     assert "自助终端打印测试页" in text
     assert "KIOSK-0001" in text
+    assert_fonts_embedded(printed)  # read without poppler-data, printed without the printer's fonts
     failed = check_document_printer(SpoolDocumentPrinter(tmp_path / "absent"), "KIOSK-0001")
     assert (failed.ok, failed.code) == (False, "print_failed")
     assert failed.values["message"]  # the printer's own calm Chinese sentence
