@@ -11,9 +11,11 @@ Everything it decides lives in UI-agnostic modules.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,6 +39,7 @@ from kiosk.backend_probe import BackEndStatus, probe_back_end
 from kiosk.client.api import FundCenterApi
 from kiosk.client.factory import client_from_config
 from kiosk.config import KioskConfig
+from kiosk.demo_keys import DemoKeys, TerminalKeys
 from kiosk.documents.verify import CertificateVerifier
 from kiosk.face_box import BoxWatchingEngine
 from kiosk.hardware import Hardware, open_hardware
@@ -78,6 +81,9 @@ class KioskHandle:
     def tap_pad(self, key: str) -> None:
         """A key on the number pad of the screen shown (amount, bank card)."""
 
+    def redraw_live(self) -> None:
+        """Something the screen shows changed: refresh the live picture soon (any thread)."""
+
 
 @dataclass(frozen=True, slots=True)
 class WalkStep:
@@ -103,7 +109,8 @@ class RunOptions:
     exit_after_walkthrough: bool = False
     live_screenshot: Path | None = None  # refresh this PNG every few seconds (headless demo)
     exit_after_first_frame: bool = False  # for the start-up benchmark
-    on_key: Callable[[str], None] | None = None  # demo controls (a typed character)
+    on_key: Callable[[str], None] | None = None  # demo hardware keys (1-6, 0, p), run on a worker
+    terminal_keys: bool = False  # also read the demo's keys from standard input (no window to type in)
     camera_source: FrameSource | None = None  # the demo's cooperative camera instead of cfg.camera
     seal_trust_pem: bytes | None = None  # else paths.identity/seal-trust.pem, else asked of the back end
     on_view: Callable[[View], None] | None = None  # the demo's member follows the prompts
@@ -205,6 +212,11 @@ def _make_app_class() -> type[Any]:
             self.maintenance: Maintenance | None = None
             self.speaker: Speaker = LoggingSpeaker() if options.voice_log else SilentSpeaker()
             self._timers: list[Any] = []  # Kivy clock events, cancelled on stop
+            self._terminal: TerminalKeys | None = None
+            self._live_started = False  # the live picture is refreshed once the walkthrough is done
+            self._live_soon: Any = None
+            self._live_writer = _NewestPicture()
+            self._walking = False
 
         def build(self) -> Any:
             self.theme = Theme.for_window(Window.width)
@@ -232,8 +244,7 @@ def _make_app_class() -> type[Any]:
 
                 Window.bind(on_flip=lambda *_: glFlush())
             if self.options.on_key is not None:
-                on_key = self.options.on_key
-                Window.bind(on_key_down=lambda _w, _key, _scan, text, _mods: on_key(text or ""))
+                self._start_demo_keys(self.options.on_key)
             self._probe()
             self._start_card_reader()
             self._install_maintenance()
@@ -256,7 +267,41 @@ def _make_app_class() -> type[Any]:
         def request_stop(self) -> None:
             Clock.schedule_once(lambda _dt: self.stop(), 0)
 
+        # -- the demo's keys: in the window, or typed at the terminal -------------------------
+        def _start_demo_keys(self, hardware_key: Callable[[str], None]) -> None:
+            def on_hardware(key: str) -> None:  # the paper key talks to cupsd: not on the UI thread
+                self.workers.run(
+                    lambda: hardware_key(key),
+                    on_result=lambda _none: self.redraw_live(),
+                    on_error=lambda exc: log.warning("demo key %r failed: %s", key, exc),
+                )
+
+            keys = DemoKeys(on_hardware)
+
+            def feed(key: str) -> None:
+                if self._walking:
+                    return  # the walkthrough is the member now: keys wait until it is done
+                if keys.feed(key, self):
+                    self.redraw_live()
+
+            Window.bind(on_key_down=lambda _w, _key, _scan, text, _mods: feed(text or ""))
+            if self.options.terminal_keys:
+                self._terminal = TerminalKeys(lambda key: post(lambda: feed(key)))
+                if not self._terminal.start():
+                    log.info("no standard input: the demo's keys work only in a window")
+
+        def redraw_live(self) -> None:
+            target = self.options.live_screenshot
+            if target is None or not self._live_started:
+                return
+            if self._live_soon is not None:
+                self._live_soon.cancel()
+            # After the screen's fade (0.15 s) and its text textures.
+            self._live_soon = Clock.schedule_once(lambda _dt: self._write_live(target), 0.5)
+
         def on_stop(self) -> None:
+            if self._terminal is not None:
+                self._terminal.stop()
             for timer in self._timers:
                 timer.cancel()
             if self.card_poller is not None:
@@ -368,6 +413,8 @@ def _make_app_class() -> type[Any]:
             self.session_screens.show(view)
             if previous is None or previous.stage is not view.stage:
                 self._stage_changed(view)
+            if previous is None or _looks_different(previous, view):
+                self.redraw_live()
             if self.options.on_view is not None:
                 self.options.on_view(view)
 
@@ -477,6 +524,7 @@ def _make_app_class() -> type[Any]:
                 return
             out.mkdir(parents=True, exist_ok=True)
             steps = self.options.walkthrough_steps
+            self._walking = True
 
             def run(index: int) -> None:
                 if index == len(steps):
@@ -509,18 +557,30 @@ def _make_app_class() -> type[Any]:
 
         def _end_walkthrough(self, out: Path, count: int) -> None:
             log.info("walkthrough: %d screens written to %s", count, out)
+            self._walking = False
+            if self.options.live_screenshot is not None and not self.options.exit_after_walkthrough:
+                self._schedule_live_screenshots(self.options.live_screenshot)  # the first one now
+            print(f"kiosk: walkthrough screenshots in {out}", flush=True)
             if self.options.after_walkthrough is not None:
                 self.options.after_walkthrough()
-            print(f"kiosk: walkthrough screenshots in {out}", flush=True)
             if self.options.exit_after_walkthrough:
                 self.stop()
-            elif self.options.live_screenshot is not None:
-                self._schedule_live_screenshots(self.options.live_screenshot)
 
         def _schedule_live_screenshots(self, target: Path) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
-            _export(self.screens, target)
-            self._every(lambda: _export(self.screens, target), LIVE_SCREENSHOT_INTERVAL_S)
+            _export(self.screens, target)  # once, before anyone is told where it is
+            self._live_started = True
+            self._every(lambda: self._write_live(target), LIVE_SCREENSHOT_INTERVAL_S)
+
+        def _write_live(self, target: Path) -> None:
+            """Read the picture here (GL, on the UI thread); encode and write it on a worker."""
+            self._live_soon = None
+            picture = _capture(self.screens)
+            self.workers.run(
+                lambda: self._live_writer.write(picture, target),
+                on_result=lambda _none: None,
+                on_error=lambda exc: log.warning("cannot write the live picture: %s", exc),
+            )
 
     return KioskApp
 
@@ -542,6 +602,56 @@ def _reader_state(status: DeviceStatus) -> str:
     if status in {DeviceStatus.HARDWARE_ERROR, DeviceStatus.USER_ERROR}:
         return "fault"
     return "offline"
+
+
+def _looks_different(before: View, after: View) -> bool:
+    """A change worth a new live picture: the screen, its prompt, its buttons or what it waits for
+    (not the countdown's every second)."""
+    return (before.stage, before.message, before.buttons, before.busy, before.detail, before.language) != (
+        after.stage,
+        after.message,
+        after.buttons,
+        after.busy,
+        after.detail,
+        after.language,
+    )
+
+
+_pictures = itertools.count()
+
+
+@dataclass(frozen=True, slots=True)
+class _Picture:
+    number: int  # in the order taken
+    size: tuple[int, int]
+    rgba: bytes  # top row first (Kivy's export flips the frame buffer)
+
+
+def _capture(widget: Any) -> _Picture:
+    """The widget's pixels, drawn into an offscreen buffer (must run on the UI thread)."""
+    texture = widget.export_as_image().texture
+    return _Picture(next(_pictures), (int(texture.width), int(texture.height)), bytes(texture.pixels))
+
+
+class _NewestPicture:
+    """Writes pictures from any worker, one at a time, never an older one over a newer one."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._written = -1
+
+    def write(self, picture: _Picture, path: Path) -> None:
+        from PIL import Image
+
+        number = picture.number
+        with self._lock:
+            if number < self._written:
+                return
+            image = Image.frombytes("RGBA", picture.size, picture.rgba)
+            tmp = path.with_name(f".{path.stem}.tmp.png")
+            image.save(tmp, format="PNG", compress_level=1)
+            os.replace(tmp, path)  # a reader never sees half a PNG
+            self._written = number
 
 
 def _export(widget: Any, path: Path) -> None:

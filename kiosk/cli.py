@@ -34,6 +34,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--port", type=int, default=8620, help="embedded back end's port (0: any free port)")
     demo.add_argument("--config", type=Path, help="TOML file applied over the demo profile")
+    demo.add_argument(
+        "--keep-data",
+        action="store_true",
+        help="keep the last demo's data (balances, outbox, enrolment); by default each demo starts afresh",
+    )
 
     health = sub.add_parser("health", help="the device-health reporter (metrics, heartbeats, watchdog)")
     health.add_argument("--config", type=Path, help=f"TOML config (default {DEFAULT_CONFIG_PATH} if present)")
@@ -106,6 +111,16 @@ def _health(cfg: KioskConfig, once: bool, fmt: str) -> int:
     return 0
 
 
+def _demo(cfg: KioskConfig, args: argparse.Namespace) -> int:
+    from kiosk.demo import run_demo
+
+    try:
+        return run_demo(cfg, walkthrough=args.walkthrough, port=args.port, keep_data=args.keep_data)
+    except KeyboardInterrupt:  # Ctrl+C before the kiosk took over the signal (starting up)
+        print("kiosk: stopped (Ctrl+C)", file=sys.stderr)
+        return 130
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -123,9 +138,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"kiosk: this kiosk is not provisioned for a secure link:\n{exc}", file=sys.stderr)
             return 2
     if args.command == "demo":
-        from kiosk.demo import run_demo
-
-        return run_demo(cfg, walkthrough=args.walkthrough, port=args.port)
+        return _demo(cfg, args)
     if args.command == "health":
         return _health(cfg, once=args.once, fmt=args.format)
     if args.command == "outbox-sender":

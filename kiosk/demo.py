@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from pydantic import AnyHttpUrl
@@ -19,16 +20,18 @@ from drivers.printer.cups.device import CupsDocumentPrinter
 from drivers.printer.simulator.cupsd import PrivateCupsd
 from drivers.printer.simulator.escpos_engine import SimulatedReceiptPrinter
 from drivers.printer.simulator.escpos_pty import EscPosPty
-from kiosk.app import RunOptions, default_offscreen, run_app
+from kiosk.app import LIVE_SCREENSHOT_INTERVAL_S, RunOptions, default_offscreen, run_app
 from kiosk.client.api import FundCenterApi
 from kiosk.client.device_key import make_key_and_csr
 from kiosk.client.factory import DEVICE_CERT, DEVICE_KEY
 from kiosk.client.transport import BackEndClient, ClientSettings
-from kiosk.config import BackEndSection, KioskConfig, PrintersSection
+from kiosk.config import BackEndSection, KioskConfig, PathsSection, PrintersSection
 from kiosk.demo_face import REACT_S, CooperativeCamera
+from kiosk.demo_keys import describe, prompt
 from kiosk.demo_walk import walkthrough_steps
 from kiosk.embedded_backend import BackEndStartError, EmbeddedBackEnd
 from kiosk.identity.engine import FaceEngine
+from kiosk.masking import mask_name
 from kiosk.session.states import Stage
 from kiosk.session.view import FaceDetail, View
 
@@ -154,7 +157,71 @@ def enrol_demo_kiosk(back_end: EmbeddedBackEnd, cfg: KioskConfig) -> None:
     log.info("demo kiosk %s enrolled", device_id)
 
 
-def run_demo(cfg: KioskConfig, walkthrough: Path | None, port: int) -> int:
+def fresh_demo_data(paths: PathsSection) -> list[Path]:
+    """Remove the last demo's data, so every demo starts from the seeded members (the walkthrough
+    withdraws ¥1,500 each time): the embedded back end's database, keys and seal, the kiosk's
+    outbox, enrolment and maintenance state, crash leftovers of sessions. Kivy's home, the
+    screenshots and the private cupsd's set-up stay. Returns what was removed."""
+    var = paths.var_dir
+    removed = []
+    for path in (
+        var / "fundcenter",
+        paths.outbox,
+        paths.outbox.with_name(paths.outbox.name + "-wal"),
+        paths.outbox.with_name(paths.outbox.name + "-shm"),
+        paths.identity,
+        paths.maintenance,
+        var / "sessions",
+    ):
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+        else:
+            continue
+        removed.append(path)
+    return removed
+
+
+def _key_legend(hardware: DemoHardware) -> str:
+    members = ", ".join(
+        f"{number} {mask_name(card.name)}" for number, card in enumerate(hardware.cards, start=1)
+    )
+    return (
+        f"  1-{len(hardware.cards)} place a demo member's ID card on the reader ({members}),\n"
+        "  0 takes the card away, p takes the A4 printer's paper out (and puts it back),\n"
+        "  a letter presses a button of the screen shown (listed below on every change of screen),\n"
+        "  = then digits and Enter types an amount (yuan) or a bank card number on the number pad."
+    )
+
+
+class ScreenNarrator:
+    """Says each change of screen on the terminal (a headless demo has no window to look at)."""
+
+    def __init__(self, follow: Callable[[View], None]) -> None:
+        self.follow = follow
+        self.enabled = False  # from the end of the walkthrough on
+        self._screen = ""
+        self._prompt = ""
+
+    def __call__(self, view: View) -> None:
+        self.follow(view)
+        if not self.enabled:
+            return
+        screen, said = describe(view), prompt(view)
+        if screen != self._screen:
+            self._screen, self._prompt = screen, ""
+            print(screen, flush=True)
+        if said and said != self._prompt:
+            self._prompt = said
+            print(said, flush=True)
+
+
+def run_demo(cfg: KioskConfig, walkthrough: Path | None, port: int, keep_data: bool = False) -> int:
+    if not keep_data:
+        removed = fresh_demo_data(cfg.paths)
+        if removed:
+            log.info("fresh demo data (the last run's removed; --keep-data keeps it)")
     started = _start_back_end(cfg, port)
     if started is None:
         return 1
@@ -165,13 +232,31 @@ def run_demo(cfg: KioskConfig, walkthrough: Path | None, port: int) -> int:
         hardware.start()
         back_end_cfg = BackEndSection.model_validate(cfg.back_end.model_dump() | {"url": AnyHttpUrl(url)})
         cfg = cfg.model_copy(update={"back_end": back_end_cfg, "printers": hardware.printers()})
-        common = {"camera_source": hardware.camera, "on_view": hardware.follow, "voice_log": True}
+        narrator = ScreenNarrator(hardware.follow)
+        common = {"camera_source": hardware.camera, "on_view": narrator, "voice_log": True}
         steps = walkthrough_steps(hardware)
 
         def after(out: Path) -> None:
             for path in hardware.save_printed(out):
                 log.info("printed: %s", path)
             hardware.remove()
+
+        def live_now(out: Path, live: Path) -> None:
+            after(out)
+            print(
+                f"The walkthrough is done: a picture of each of its {len(steps)} screens, and what was "
+                f"printed, are in {out}.\n"
+                "The kiosk is now live, offscreen, on its welcome screen, waiting for a member's card.\n"
+                f"  Live picture: {live} (redrawn after every change, and every "
+                f"{LIVE_SCREENSHOT_INTERVAL_S:.0f} s)\n"
+                f"  Back end:     {url} (API document at {url}docs)\n"
+                "Type here (no Enter needed):\n"
+                f"{_key_legend(hardware)}\n"
+                "The simulated member in front of the camera does what the screen asks.\n"
+                "Press Ctrl+C to stop.",
+                flush=True,
+            )
+            narrator.enabled = True
 
         if walkthrough is not None:
             options = RunOptions(
@@ -186,29 +271,31 @@ def run_demo(cfg: KioskConfig, walkthrough: Path | None, port: int) -> int:
         elif default_offscreen(cfg):
             shots = cfg.paths.screenshots
             print(
-                f"No display found: the kiosk renders offscreen.\n"
-                f"  Screens:        {shots / 'walkthrough'}/*.png\n"
-                f"  Live picture:   {shots / 'live.png'} (refreshed every few seconds)\n"
-                f"  Back end:       {url} (API document at {url}docs)\n"
-                f"Press Ctrl+C to stop.",
+                "No display found: the kiosk renders offscreen.\n"
+                f"First it walks through a whole session of demo member 1 ({len(steps)} screens, about a "
+                "minute), taking a picture of each screen; then it waits for you.\n"
+                f"  Back end: {url} (API document at {url}docs)\n"
+                "Press Ctrl+C to stop.",
                 flush=True,
             )
             options = RunOptions(
                 offscreen=True,
                 walkthrough_dir=shots / "walkthrough",
                 walkthrough_steps=steps,
-                after_walkthrough=lambda: after(shots / "walkthrough"),
+                after_walkthrough=lambda: live_now(shots / "walkthrough", shots / "live.png"),
                 live_screenshot=shots / "live.png",
+                on_key=hardware.on_key,
+                terminal_keys=True,
                 **common,  # type: ignore[arg-type]
             )
         else:
             print(
                 f"Kiosk window open; back end at {url}.\n"
-                f"Keys 1-{len(hardware.cards)} place a demo member's ID card on the simulated reader, "
-                "0 takes it away, p takes the A4 printer's paper out and puts it back.\n"
+                f"Keys, typed in the window:\n{_key_legend(hardware)}\n"
                 "Close the window or press Ctrl+C to stop.",
                 flush=True,
             )
+            narrator.enabled = True
             options = RunOptions(offscreen=False, on_key=hardware.on_key, **common)  # type: ignore[arg-type]
         return run_app(cfg, options)
     finally:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import signal
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -42,7 +43,11 @@ def _load() -> Any:
 
 
 def _start_helper() -> None:
-    """The helper process's start: it ends with the kiosk (even a killed one), then loads the model."""
+    """The helper process's start: it ends with the kiosk (even a killed one), then loads the model.
+
+    Ctrl+C in a terminal interrupts the whole process group: the helper leaves it to the kiosk, which
+    stops the pool (else each helper printed a KeyboardInterrupt traceback over the kiosk's goodbye)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     exit_when_orphaned()
     _load()
 

@@ -79,45 +79,87 @@ def test_configuration_errors_stop_the_shell_with_the_key(tmp_path: Path) -> Non
 
 
 def start_headless_demo(cwd: Path) -> tuple[subprocess.Popen[str], str]:
-    """Start ``kiosk demo`` with no display; return it once its walkthrough is written."""
+    """Start ``kiosk demo`` with no display, its keyboard a pipe, in a process group of its own (as a
+    terminal runs it); return it once it says it is live after its walkthrough."""
     process = subprocess.Popen(
         [sys.executable, "-m", "kiosk", "demo", "--port", "0"],
         cwd=cwd,
         env=headless_env(),
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,
     )
     assert process.stdout is not None
     lines: list[str] = []
+    shots = cwd / "var" / "screenshots"
     for line in process.stdout:
         lines.append(line)
-        if "walkthrough screenshots in" in line:
+        if "walkthrough screenshots in" in line:  # said only once they exist
+            assert (shots / "walkthrough" / "01-attract.png").is_file()
+        if "Live picture:" in line:
+            assert (shots / "live.png").is_file(), "the live picture was announced before it existed"
+        if line.startswith("Press Ctrl+C to stop.") and "Live picture:" in "".join(lines):
             break
     return process, "".join(lines)
 
 
+def read_until(process: subprocess.Popen[str], marker: str, seen: list[str]) -> None:
+    """Read the demo's output until a line containing ``marker`` (bounded by the test's timeout)."""
+    assert process.stdout is not None
+    for line in process.stdout:
+        seen.append(line)
+        if marker in line:
+            return
+    raise AssertionError(f"the demo ended before {marker!r}: {''.join(seen)[-2000:]}")
+
+
+def type_keys(process: subprocess.Popen[str], keys: str) -> None:
+    assert process.stdin is not None
+    process.stdin.write(keys)
+    process.stdin.flush()
+
+
 @pytest.mark.timeout(900)  # the headless demo walks a whole session first
-def test_headless_demo_runs_until_ctrl_c_and_stops_everything(tmp_path: Path) -> None:
+def test_headless_demo_is_driven_from_the_terminal_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
+    stale = tmp_path / "var" / "fundcenter" / "stale-from-an-earlier-demo"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("an earlier demo's data", "utf-8")
     process, shown = start_headless_demo(tmp_path)
     try:
         assert "No display found" in shown
+        before_walk = shown.split("kiosk: walkthrough screenshots in")[0]
+        assert "live.png" not in before_walk  # no picture is named before it exists
+        assert "now live" in shown
+        assert "1-6 place a demo member's ID card" in shown
+        assert not stale.exists()  # each demo starts from the seeded data
         live = tmp_path / "var" / "screenshots" / "live.png"
-        deadline = time.monotonic() + 30
-        while not live.exists() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert live.is_file()
-        assert (tmp_path / "var" / "screenshots" / "walkthrough" / "01-attract.png").is_file()
-        process.send_signal(signal.SIGINT)
+        seen: list[str] = []
+        drawn = live.stat().st_mtime_ns
+        type_keys(process, "1")  # demo member 1's card on the reader, as in the window
+        read_until(process, "kiosk: screen menu", seen)
+        read_until(process, "keys:", seen)  # the menu's buttons, each with its letter
+        letter = re.search(r"\[(\w)\] account", seen[-1])
+        assert letter, seen[-1]
+        type_keys(process, letter.group(1))  # the 账户查询 button
+        read_until(process, "kiosk: screen account", seen)
+        deadline = time.monotonic() + 20
+        while live.stat().st_mtime_ns == drawn and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert live.stat().st_mtime_ns != drawn, "the live picture was not redrawn after the change"
+        os.killpg(process.pid, signal.SIGINT)  # Ctrl+C in a terminal reaches the whole group
         _, stderr = process.communicate(timeout=30)
     finally:
         if process.poll() is None:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
             process.communicate()
     assert process.returncode == 0, stderr
+    assert "Traceback" not in stderr, stderr
     assert "stopping on SIGINT" in stderr
     assert "embedded back end stopped" in stderr
     assert port_closed(back_end_port(stderr))
+    assert not leftovers(tmp_path)
 
 
 @pytest.mark.timeout(900)  # the headless demo walks a whole session first

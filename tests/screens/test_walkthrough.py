@@ -32,8 +32,12 @@ STEPS = [step.name for step in walkthrough_steps(NoHall())]
 def walked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
     cwd = tmp_path_factory.mktemp("walkthrough")
     shots = cwd / "shots"
-    done = kiosk("demo", "--walkthrough", str(shots), "--port", "0", cwd=cwd, timeout=1100)
+    kept = cwd / "var" / "fundcenter" / "kept-by-keep-data"
+    kept.parent.mkdir(parents=True)
+    kept.write_text("an earlier demo's data", "utf-8")
+    done = kiosk("demo", "--walkthrough", str(shots), "--port", "0", "--keep-data", cwd=cwd, timeout=1100)
     assert done.returncode == 0, done.stderr[-3000:]
+    assert kept.is_file()  # --keep-data: the last run's data stays (without it, a demo starts afresh)
     return shots, done
 
 
